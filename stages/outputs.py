@@ -1,0 +1,45 @@
+"""Atomic writing of stage outputs: a failed stage never leaves a half-written file behind."""
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def atomic_path(destination):
+    """Yield a temporary path beside `destination`; rename it into place only if the block succeeds."""
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    # The suffix is kept because numpy and Keras choose the format from it.
+    handle, temporary = tempfile.mkstemp(
+        dir=destination.parent, prefix=f".{destination.stem}.", suffix=destination.suffix
+    )
+    os.close(handle)
+    temporary = Path(temporary)
+    try:
+        yield temporary
+        os.replace(temporary, destination)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_text(path, text):
+    with atomic_path(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+
+
+def write_json(path, data):
+    write_text(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
+
+
+def save_arrays(path, **arrays):
+    import numpy as np
+
+    with atomic_path(path) as temporary:
+        np.savez_compressed(temporary, **arrays)
+
+
+def save_model(model, path):
+    with atomic_path(path) as temporary:
+        model.save(temporary)

@@ -1,0 +1,87 @@
+"""params.yaml schema: each stage loads and validates only the section it reads, before any work."""
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from stages.cli import StageError
+
+PARAMS_FILE = Path("params.yaml")
+
+PositiveInt = Annotated[int, Field(gt=0)]
+PositiveFloat = Annotated[float, Field(gt=0)]
+Fraction = Annotated[float, Field(gt=0, lt=1)]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Section(BaseModel):
+    # strict: "16" or true is not silently taken for a number; extra keys are typos.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Source(Section):
+    """Where a dataset comes from, tried in the order of `sources`."""
+
+    sources: list[Literal["mirror", "url", "fallback"]] = Field(min_length=1)
+    url: str | None
+    sha256: Sha256 | None
+    seed: int = 0
+
+    @field_validator("sources")
+    @classmethod
+    def no_repeats(cls, sources):
+        if len(set(sources)) != len(sources):
+            raise ValueError("each source kind may appear once")
+        return sources
+
+
+class Training(Section):
+    """The knobs every trainer shares (stages/training.py)."""
+
+    epochs: PositiveInt
+    batch_size: PositiveInt
+    learning_rate: PositiveFloat
+    patience: Annotated[int, Field(ge=0)]
+    seed: int
+
+
+class MnistSplit(Section):
+    validation_fraction: Fraction
+    seed: int
+
+
+class Autoencoder(Section):
+    latent_sizes: list[PositiveInt] = Field(min_length=1)
+    train: Training
+
+    @field_validator("latent_sizes")
+    @classmethod
+    def distinct(cls, sizes):
+        if len(set(sizes)) != len(sizes):
+            raise ValueError("latent sizes must be distinct")
+        return sizes
+
+
+def _describe(error):
+    location = ".".join(str(part) for part in error["loc"])
+    return f"{location}: {error['msg']} (got {error['input']!r})"
+
+
+def load(section, schema, path=PARAMS_FILE):
+    """Return the dotted `section` of params.yaml validated against `schema`, or raise a one-line StageError."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StageError(f"{path}: not found (run stages from the repository root)") from None
+    except yaml.YAMLError as error:
+        raise StageError(f"{path}: not valid YAML: {error}".replace("\n", " ")) from None
+    for key in section.split("."):
+        if not isinstance(data, dict) or key not in data:
+            raise StageError(f"{path}: missing key '{section}' (expected a {schema.__name__} section)")
+        data = data[key]
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(f"{section}.{_describe(e)}" for e in error.errors())
+        raise StageError(f"{path}: {problems}") from None
