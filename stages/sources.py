@@ -35,6 +35,7 @@ class Dataset:
     convert: Callable[[Path, Path], None] | None = None
     # Writes an offline substitute to the given path.
     fallback: Callable[[Path], None] | None = None
+    fallback_origin: str = ""
 
 
 class Unavailable(Exception):
@@ -148,7 +149,7 @@ def _from_fallback(dataset, temporary):
     log.warning("Results from this run are NOT comparable with a full-data run.")
     log.warning("=" * 72)
     dataset.fallback(temporary)
-    return {"kind": "fallback", "location": f"{dataset.fallback.__module__}.{dataset.fallback.__name__}"}
+    return {"kind": "fallback", "location": dataset.fallback_origin}
 
 
 def fetch(dataset, source, out_dir, mirror=None):

@@ -1,0 +1,116 @@
+"""Shared test fixtures: synthetic datasets, a scratch copy of the repository, and a dvc runner."""
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+
+
+def synthetic_digits(count, seed):
+    """uint8 28x28 'digits': class k is a bright bar at a class-specific height, jittered by a pixel."""
+    rng = np.random.default_rng(seed)
+    labels = np.arange(count, dtype=np.uint8) % 10
+    images = np.zeros((count, 28, 28), dtype=np.uint8)
+    for index, label in enumerate(labels):
+        top = 3 + 2 * int(label) + int(rng.integers(-1, 2))
+        left = int(rng.integers(4, 8))
+        images[index, top : top + 3, left : left + 16] = 255
+    return images, labels
+
+
+def write_mnist(path, train=300, test=100, seed=0):
+    x_train, y_train = synthetic_digits(train, seed)
+    x_test, y_test = synthetic_digits(test, seed + 1)
+    np.savez_compressed(path, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    return path
+
+
+def write_manifest(directory):
+    """A SHA256SUMS for every file in `directory`, as `sha256sum` writes it."""
+    directory = Path(directory)
+    lines = [
+        f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}"
+        for path in sorted(directory.iterdir())
+        if path.name != "SHA256SUMS"
+    ]
+    (directory / "SHA256SUMS").write_text("\n".join(lines) + "\n")
+
+
+@pytest.fixture
+def mirror(tmp_path):
+    """A mirror directory with a tiny synthetic mnist.npz and its SHA256SUMS; tests may add files."""
+    directory = tmp_path / "mirror"
+    directory.mkdir()
+    write_mnist(directory / "mnist.npz")
+    write_manifest(directory)
+    return directory
+
+
+def set_params(repo, changes):
+    """Apply {"a.b.c": value} to repo/params.yaml."""
+    path = Path(repo) / "params.yaml"
+    params = yaml.safe_load(path.read_text())
+    for dotted, value in changes.items():
+        *parents, leaf = dotted.split(".")
+        node = params
+        for key in parents:
+            node = node[key]
+        node[leaf] = value
+    path.write_text(yaml.safe_dump(params, sort_keys=False))
+
+
+class Repo:
+    """A scratch git+DVC copy of the project's tracked and new files, with a dvc runner."""
+
+    def __init__(self, path, mirror):
+        self.path = path
+        self.env = {
+            **os.environ,
+            "DATA_MIRROR": str(mirror),
+            "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+        }
+
+    def dvc(self, *args):
+        result = subprocess.run(
+            [str(VENV_BIN / "dvc"), *args], cwd=self.path, env=self.env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, f"dvc {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+        return result.stdout + result.stderr
+
+    def repro(self, *targets):
+        """Run `dvc repro` and return the names of the stages that actually ran."""
+        return set(re.findall(r"Running stage '([^']+)'", self.dvc("repro", *targets)))
+
+    def set_params(self, changes):
+        set_params(self.path, changes)
+
+
+@pytest.fixture
+def repo(tmp_path, mirror):
+    files = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split("\0")
+    destination = tmp_path / "repo"
+    for name in filter(None, files):
+        source = ROOT / name
+        # Generated results are not copied: the scratch run makes its own.
+        if not source.is_file() or name == "dvc.lock" or name.startswith(("metrics/", "plots/")):
+            continue
+        (destination / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, destination / name)
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.com"]
+    subprocess.run(["git", "init", "-q"], cwd=destination, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=destination, check=True)
+    subprocess.run([*git, "commit", "-qm", "scratch"], cwd=destination, check=True)
+    return Repo(destination, mirror)

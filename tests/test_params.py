@@ -1,0 +1,72 @@
+"""params.yaml validation: one clear line naming the key and what was expected."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from stages import params
+from stages.cli import StageError
+
+ROOT_PARAMS = Path(__file__).resolve().parents[1] / "params.yaml"
+
+
+def write(tmp_path, data):
+    path = tmp_path / "params.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def autoencoder(**changes):
+    train = {"epochs": 5, "batch_size": 32, "learning_rate": 0.001, "patience": 2, "seed": 1}
+    section = {"latent_sizes": [4, 8], "train": train}
+    for key, value in changes.items():
+        (train if key in train else section)[key] = value
+    return {"autoencoder": section}
+
+
+def test_the_committed_params_file_is_valid():
+    config = params.load("autoencoder", params.Autoencoder, ROOT_PARAMS)
+    assert config.latent_sizes == [16, 32, 64]
+    assert params.load("download.mnist", params.Source, ROOT_PARAMS).sources[0] == "mirror"
+
+
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        ({"latent_sizes": [0, 8]}, r"autoencoder\.latent_sizes\.0: Input should be greater than 0 \(got 0\)"),
+        ({"epochs": -1}, r"autoencoder\.train\.epochs: Input should be greater than 0"),
+        ({"learning_rate": "fast"}, r"autoencoder\.train\.learning_rate: Input should be a valid number"),
+        ({"batch_size": "32"}, r"autoencoder\.train\.batch_size: Input should be a valid integer"),
+        ({"latent_sizes": [8, 8]}, r"autoencoder\.latent_sizes: Value error, latent sizes must be distinct"),
+        ({"epoch": 3}, r"autoencoder\.epoch: Extra inputs are not permitted"),
+    ],
+)
+def test_bad_values_name_the_key(tmp_path, changes, expected):
+    path = write(tmp_path, autoencoder(**changes))
+    with pytest.raises(StageError, match=expected) as error:
+        params.load("autoencoder", params.Autoencoder, path)
+    assert "\n" not in str(error.value)
+
+
+def test_missing_key(tmp_path):
+    data = autoencoder()
+    del data["autoencoder"]["train"]["patience"]
+    with pytest.raises(StageError, match=r"autoencoder\.train\.patience: Field required"):
+        params.load("autoencoder", params.Autoencoder, write(tmp_path, data))
+
+
+def test_missing_section(tmp_path):
+    with pytest.raises(StageError, match=r"missing key 'download\.mnist'"):
+        params.load("download.mnist", params.Source, write(tmp_path, autoencoder()))
+
+
+def test_unknown_source_kind(tmp_path):
+    data = {"download": {"mnist": {"sources": ["mirror", "torrent"], "url": None, "sha256": None}}}
+    with pytest.raises(StageError, match=r"download\.mnist\.sources\.1: Input should be 'mirror', 'url' or 'fallback'"):
+        params.load("download.mnist", params.Source, write(tmp_path, data))
+
+
+def test_malformed_sha256(tmp_path):
+    data = {"download": {"mnist": {"sources": ["url"], "url": "http://x", "sha256": "abc"}}}
+    with pytest.raises(StageError, match=r"download\.mnist\.sha256: String should match pattern"):
+        params.load("download.mnist", params.Source, write(tmp_path, data))
