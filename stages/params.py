@@ -1,4 +1,4 @@
-"""params.yaml schema: each stage loads and validates only the section it reads, before any work."""
+"""params.yaml loading and the shared schema pieces; each project defines its own sections beside its data code."""
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -44,23 +44,6 @@ class Training(Section):
     learning_rate: PositiveFloat
     patience: Annotated[int, Field(ge=0)]
     seed: int
-
-
-class MnistSplit(Section):
-    validation_fraction: Fraction
-    seed: int
-
-
-class Autoencoder(Section):
-    latent_sizes: list[PositiveInt] = Field(min_length=1)
-    train: Training
-
-    @field_validator("latent_sizes")
-    @classmethod
-    def distinct(cls, sizes):
-        if len(set(sizes)) != len(sizes):
-            raise ValueError("latent sizes must be distinct")
-        return sizes
 
 
 def _describe(error):

@@ -13,7 +13,7 @@ PROCESSED_DIR = Path("data/processed")
 def preprocess_mnist():
     from stages import mnist
 
-    split = params.load("mnist", params.MnistSplit)
+    split = params.load("mnist", mnist.MnistSplit)
     raw = RAW_DIR / "mnist.npz"
     if not raw.is_file():
         raise StageError(f"{raw}: missing (run: python -m stages.download mnist)")

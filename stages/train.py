@@ -30,7 +30,26 @@ def train_autoencoder(args):
     )
 
 
-TRAINERS = {"autoencoder": train_autoencoder}
+def train_denoiser(args):
+    from stages import mnist, models, training
+
+    config = params.load("denoiser", mnist.Denoiser)
+    training.seed_everything(config.train.seed)
+    clean, noisy = PROCESSED_DIR / "mnist", PROCESSED_DIR / "mnist_noisy"
+    # Noisy input -> clean target, for validation too.
+    train = (mnist.load_split(noisy, "train")[0], mnist.load_split(clean, "train")[0])
+    validation = (mnist.load_split(noisy, "validation")[0], mnist.load_split(clean, "validation")[0])
+    training.fit(
+        models.autoencoder(config.latent_size, config.train.learning_rate),
+        train,
+        validation,
+        config.train,
+        live_dir=CURVES_DIR / "denoiser",
+        model_path=MODELS_DIR / "denoiser.keras",
+    )
+
+
+TRAINERS = {"autoencoder": train_autoencoder, "denoiser": train_denoiser}
 
 
 def main():

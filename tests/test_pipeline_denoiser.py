@@ -1,0 +1,58 @@
+"""End to end: the denoising stages under `dvc repro` on a synthetic mirror, and what a noise change re-runs."""
+import json
+
+import pandas as pd
+import pytest
+
+from stages import mnist, params
+from stages.cli import StageError
+
+TINY = {
+    "autoencoder.latent_sizes": [8],
+    "autoencoder.train.epochs": 2,
+    "autoencoder.train.batch_size": 64,
+    "denoiser.latent_size": 8,
+    "denoiser.robustness_stds": [0.0, 0.5, 1.0],
+    "denoiser.train.epochs": 2,
+    "denoiser.train.batch_size": 64,
+}
+
+
+def test_denoiser_pipeline_and_noise_change(repo):
+    repo.set_params(TINY)
+    assert repo.repro("evaluate_denoiser", "evaluate_autoencoder") == {
+        "download@mnist",
+        "preprocess_mnist",
+        "add_noise",
+        "train_autoencoder@8",
+        "evaluate_autoencoder",
+        "train_denoiser",
+        "evaluate_denoiser",
+    }
+    scores = json.loads((repo.path / "metrics/denoiser.json").read_text())
+    for prefix in ("test", "baseline", "noisy"):
+        assert {f"{prefix}_{name}" for name in ("loss", "mse", "psnr", "ssim")} <= scores.keys()
+    assert scores["noise_std"] == 0.5
+    assert scores["psnr_gain_over_baseline_db"] == pytest.approx(scores["test_psnr"] - scores["baseline_psnr"])
+    curve = pd.read_csv(repo.path / "plots/denoiser/robustness.csv")
+    assert curve["noise_std"].tolist() == [0.0, 0.5, 1.0]
+    assert curve.columns.tolist() == ["noise_std", "denoiser_psnr", "autoencoder_psnr"]
+    assert (repo.path / "plots/denoiser/denoising.png").stat().st_size > 1000
+
+    assert repo.repro("evaluate_denoiser", "evaluate_autoencoder") == set()
+
+    repo.set_params({"noise.std": 0.3})
+    assert repo.repro("evaluate_denoiser", "evaluate_autoencoder") == {
+        "add_noise",
+        "train_denoiser",
+        "evaluate_denoiser",
+    }
+    assert json.loads((repo.path / "metrics/denoiser.json").read_text())["noise_std"] == 0.3
+
+
+@pytest.mark.parametrize("std, expected", [(-0.1, "greater than or equal to 0"), ("high", "valid number")])
+def test_bad_noise_std_is_a_params_error(tmp_path, std, expected):
+    path = tmp_path / "params.yaml"
+    path.write_text(f"noise:\n  std: {std}\n  clip: true\n  seed: 1\n")
+    with pytest.raises(StageError, match=rf"noise\.std: Input should be (a )?{expected}"):
+        params.load("noise", mnist.Noise, path)
