@@ -7,7 +7,7 @@ DATA_MIRROR ?= $(if $(wildcard ../shared/datasets/SHA256SUMS),$(abspath ../share
 export DATA_MIRROR
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: setup repro test
+.PHONY: setup browser repro test report
 
 setup: $(INSTALLED)
 
@@ -18,8 +18,17 @@ $(INSTALLED): requirements.txt
 	$(VENV)/bin/pip check
 	touch $@
 
+# Debian's Chromium, for the report's headless-browser test (skipped where it cannot be installed).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	  || echo "chromium could not be installed: the report's browser test will be skipped"
+
 repro: setup
 	dvc repro
 
-test: setup
+test: setup browser
 	pytest
+
+# An offline HTML/Markdown report of the current metrics, params, data sources, plots and text samples.
+report: setup
+	python -m stages.report

@@ -9,7 +9,12 @@ class StageError(Exception):
 
 def run(main):
     """Run a stage's main(), turning a StageError into one line on stderr and exit status 2."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # Only our own loggers: TensorFlow's has a handler of its own.
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("stages")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
     try:
         main()
     except StageError as error:

@@ -17,6 +17,10 @@ def atomic_path(destination):
     )
     os.close(handle)
     temporary = Path(temporary)
+    # mkstemp makes the file private; give it the permissions a plain open() would.
+    umask = os.umask(0)
+    os.umask(umask)
+    temporary.chmod(0o666 & ~umask)
     try:
         yield temporary
         os.replace(temporary, destination)

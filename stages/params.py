@@ -36,6 +36,12 @@ class Source(Section):
         return sources
 
 
+class Distribution(Section):
+    """How every trainer spreads over devices: `auto` mirrors over GPUs when more than one is visible."""
+
+    strategy: Literal["auto", "default", "mirrored"]
+
+
 class Training(Section):
     """The knobs every trainer shares (stages/training.py)."""
 

@@ -1,5 +1,6 @@
 """Stage: train one project's model and save it under data/models, with DVCLive curves under plots/train."""
 import argparse
+from functools import partial
 from pathlib import Path
 
 from stages import params
@@ -19,9 +20,8 @@ def train_autoencoder(args):
     training.seed_everything(settings.seed)
     x_train, _ = mnist.load_split(PROCESSED_DIR / "mnist", "train")
     x_validation, _ = mnist.load_split(PROCESSED_DIR / "mnist", "validation")
-    model = models.autoencoder(args.latent_size, settings.learning_rate)
     training.fit(
-        model,
+        partial(models.autoencoder, args.latent_size, settings.learning_rate),
         (x_train, x_train),
         (x_validation, x_validation),
         settings,
@@ -40,7 +40,7 @@ def train_denoiser(args):
     train = (mnist.load_split(noisy, "train")[0], mnist.load_split(clean, "train")[0])
     validation = (mnist.load_split(noisy, "validation")[0], mnist.load_split(clean, "validation")[0])
     training.fit(
-        models.autoencoder(config.latent_size, config.train.learning_rate),
+        partial(models.autoencoder, config.latent_size, config.train.learning_rate),
         train,
         validation,
         config.train,
@@ -49,7 +49,34 @@ def train_denoiser(args):
     )
 
 
-TRAINERS = {"autoencoder": train_autoencoder, "denoiser": train_denoiser}
+def train_text(args):
+    from stages import models, text, training
+
+    model_config = params.load("text.model", text.CharModel)
+    settings = params.load("text.train", params.Training)
+    training.seed_everything(settings.seed)
+    corpus = PROCESSED_DIR / "text"
+    vocabulary = text.load_vocabulary(corpus / "vocabulary.json")["chars"]
+    windows = text.load_arrays(corpus / "windows.npz")
+    training.fit(
+        partial(
+            models.char_lstm,
+            len(vocabulary),
+            model_config.embedding_size,
+            model_config.lstm_units,
+            model_config.dropout,
+            settings.learning_rate,
+            model_config.objective,
+        ),
+        text.inputs_and_targets(windows["train"], model_config.objective),
+        text.inputs_and_targets(windows["validation"], model_config.objective),
+        settings,
+        live_dir=CURVES_DIR / "text",
+        model_path=MODELS_DIR / "text.keras",
+    )
+
+
+TRAINERS = {"autoencoder": train_autoencoder, "denoiser": train_denoiser, "text": train_text}
 
 
 def main():

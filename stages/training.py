@@ -1,9 +1,10 @@
-"""The fit-and-log path every trainer shares: seeding, early stopping, DVCLive curves, atomic .keras save."""
+"""The fit-and-log path every trainer shares: seeding, device strategy, early stopping, DVCLive, atomic save."""
 import keras
 import tensorflow as tf
 from dvclive import Live
 from dvclive.keras import DVCLiveCallback
 
+from stages import params
 from stages.outputs import save_model
 
 
@@ -13,11 +14,32 @@ def seed_everything(seed):
     tf.config.experimental.enable_op_determinism()
 
 
-def fit(model, train, validation, settings, live_dir, model_path, callbacks=()):
-    """Train `model` on (x, y) pairs with early stopping on val_loss, log curves to `live_dir`, save the best model.
+def distribution_strategy(name):
+    """`auto`: MirroredStrategy over the GPUs when more than one is visible, else the default strategy.
 
-    `settings` is a params.Training section. Returns the Keras History.
+    `mirrored` mirrors over all GPUs, or over all logical CPUs when there is no GPU.
     """
+    gpus = tf.config.list_logical_devices("GPU")
+    if name == "auto" and len(gpus) > 1:
+        return tf.distribute.MirroredStrategy()
+    if name == "mirrored":
+        devices = gpus or tf.config.list_logical_devices("CPU")
+        return tf.distribute.MirroredStrategy([device.name for device in devices])
+    return tf.distribute.get_strategy()
+
+
+def fit(build, train, validation, settings, live_dir, model_path, callbacks=()):
+    """Build a compiled model with `build()` under the `train.strategy` of params.yaml and train it.
+
+    `train` and `validation` are (x, y) pairs; `settings` is a params.Training section, whose
+    batch_size is global (split across replicas). Early stopping on val_loss restores the best
+    weights, DVCLive logs the curves to `live_dir`, and the model is saved to `model_path`.
+    Returns the Keras History.
+    """
+    strategy = distribution_strategy(params.load("train", params.Distribution).strategy)
+    print(f"training with {type(strategy).__name__}, {strategy.num_replicas_in_sync} replica(s)")
+    with strategy.scope():
+        model = build()
     # dvcyaml=False: DVCLive would otherwise rewrite dvc.yaml; the plots are declared there by hand.
     live = Live(str(live_dir), dvcyaml=False, save_dvc_exp=False, report=None)
     stopping = keras.callbacks.EarlyStopping(
