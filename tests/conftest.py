@@ -94,6 +94,33 @@ class Repo:
     def set_params(self, changes):
         set_params(self.path, changes)
 
+    def metrics_bytes(self):
+        """{path: bytes} of every metrics file, to compare runs byte for byte."""
+        return {str(p.relative_to(self.path)): p.read_bytes() for p in sorted((self.path / "metrics").rglob("*.json"))}
+
+    def assert_deterministic(self, *stages):
+        """Force-run `stages` again (not their inputs) and check every metrics file is byte-identical."""
+        before = self.metrics_bytes()
+        assert before
+        assert self.repro("-f", "-s", *stages) == set(stages)
+        assert self.metrics_bytes() == before
+
+    def train_mirrored(self, *arguments):
+        """Run `python -m stages.train ARGUMENTS` under train.strategy=mirrored on two logical CPUs; return its log."""
+        self.set_params({"train.strategy": "mirrored"})
+        script = (
+            "import runpy, sys, tensorflow as tf\n"
+            "cpu = tf.config.list_physical_devices('CPU')[0]\n"
+            "tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)\n"
+            f"sys.argv = ['stages.train', *{list(arguments)!r}]\n"
+            "runpy.run_module('stages.train', run_name='__main__')\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", script], cwd=self.path, env=self.env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout + result.stderr
+
 
 @pytest.fixture
 def repo(tmp_path, mirror):

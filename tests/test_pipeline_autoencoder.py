@@ -42,3 +42,11 @@ def test_autoencoder_pipeline_runs_caches_and_reruns_exactly_what_changed(repo):
         "train_autoencoder@8",
         "evaluate_autoencoder",
     }
+
+    repo.assert_deterministic("train_autoencoder@4", "train_autoencoder@8", "evaluate_autoencoder")
+
+    model = repo.path / "data/models/autoencoder/latent_4.keras"
+    model.unlink()
+    log = repo.train_mirrored("autoencoder", "--latent-size", "4")
+    assert "MirroredStrategy, 2 replica(s)" in log
+    assert model.is_file()

@@ -49,6 +49,13 @@ def test_denoiser_pipeline_and_noise_change(repo):
     }
     assert json.loads((repo.path / "metrics/denoiser.json").read_text())["noise_std"] == 0.3
 
+    repo.assert_deterministic("add_noise", "train_denoiser", "evaluate_denoiser")
+
+    model = repo.path / "data/models/denoiser.keras"
+    model.unlink()
+    assert "MirroredStrategy, 2 replica(s)" in repo.train_mirrored("denoiser")
+    assert model.is_file()
+
 
 @pytest.mark.parametrize("std, expected", [(-0.1, "greater than or equal to 0"), ("high", "valid number")])
 def test_bad_noise_std_is_a_params_error(tmp_path, std, expected):
