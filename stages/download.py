@@ -9,7 +9,7 @@ from stages.sources import fetch
 RAW_DIR = "data/raw"
 # Each dataset's module provides dataset(source) -> sources.Dataset; imported lazily so that a
 # change to one project's module re-runs only its own download.
-DATASET_MODULES = {"mnist": "stages.mnist"}
+DATASET_MODULES = {"mnist": "stages.mnist", "text": "stages.text", "imdb": "stages.imdb"}
 
 
 def main():

@@ -5,20 +5,12 @@ from pathlib import Path
 
 from stages import params
 from stages.cli import StageError, run
-from stages.outputs import write_json
+from stages.outputs import load_model, write_json
 
 PROCESSED_DIR = Path("data/processed")
 MODELS_DIR = Path("data/models")
 METRICS_DIR = Path("metrics")
 PLOTS_DIR = Path("plots")
-
-
-def load_model(path):
-    import keras
-
-    if not Path(path).is_file():
-        raise StageError(f"{path}: missing model (run dvc repro to train it)")
-    return keras.models.load_model(path)
 
 
 def evaluate_autoencoder(args):
@@ -98,7 +90,107 @@ def evaluate_denoiser(args):
     plots.write_table(PLOTS_DIR / "denoiser" / "robustness.csv", curve)
 
 
-EVALUATORS = {"autoencoder": evaluate_autoencoder, "denoiser": evaluate_denoiser}
+def evaluate_text(args):
+    import numpy as np
+
+    from stages import metrics, plots, text
+
+    config = params.load("text.evaluate", text.Evaluation)
+    corpus = PROCESSED_DIR / "text"
+    vocabulary = text.load_vocabulary(corpus / "vocabulary.json")["chars"]
+    ids = text.load_arrays(corpus / "ids.npz")
+    model = load_model(MODELS_DIR / "text.keras")
+    everything, start = np.concatenate([ids["train"], ids["validation"]]), len(ids["train"])
+    if start < config.context_len:
+        raise StageError(f"params.yaml: text.evaluate.context_len {config.context_len} is longer than the training text")
+    # One definition for both models: each held-out character given the context_len characters before it.
+    contexts, targets = text.context_windows(everything, start, config.context_len)
+    probabilities = model.predict(contexts, batch_size=512, verbose=0)
+    if probabilities.ndim == 3:  # every-position model: the prediction after the whole context
+        probabilities = probabilities[:, -1]
+    model_loss = metrics.mean_negative_log_likelihood(probabilities, targets)
+    baseline = text.NgramModel(ids["train"], config.baseline_order, len(vocabulary))
+    baseline_loss = baseline.mean_nll(everything, start, config.context_len)
+    scores = {
+        **metrics.data_source("text"),
+        "validation_chars": len(targets),
+        "context_len": config.context_len,
+        **metrics.language_model_metrics(model_loss, "val"),
+        "baseline_order": config.baseline_order,
+        **metrics.language_model_metrics(baseline_loss, "baseline_val"),
+        "val_loss_gain_over_baseline": baseline_loss - model_loss,
+    }
+    write_json(METRICS_DIR / "text.json", scores)
+    print(json.dumps(scores, indent=2))
+    if model_loss >= baseline_loss:
+        print(f"WARNING: the LSTM ({model_loss:.4f} nats/char) does not beat the n-gram baseline ({baseline_loss:.4f})")
+    plots.write_table(
+        PLOTS_DIR / "text" / "val_loss.csv",
+        [
+            {"model": "LSTM", "val_loss": model_loss, "val_bpc": scores["val_bpc"]},
+            {"model": f"{config.baseline_order}-gram", "val_loss": baseline_loss, "val_bpc": scores["baseline_val_bpc"]},
+        ],
+    )
+
+
+def evaluate_sentiment(args):
+    import numpy as np
+    from sklearn.metrics import confusion_matrix, precision_recall_curve, roc_curve
+
+    from stages import imdb, metrics, plots
+
+    config = params.load("sentiment.evaluate", imdb.SentimentEvaluation)
+    baseline_config = params.load("sentiment.baseline", imdb.TfidfBaseline)
+    x_test, y_test = imdb.load_split(PROCESSED_DIR / "imdb", "test")
+    model = load_model(MODELS_DIR / "sentiment" / "model.keras")
+    probabilities = model.predict(x_test, batch_size=512, verbose=0).ravel()
+
+    # The baseline sees the raw text of the same reviews: all of train (it needs no validation
+    # split), scored on the same test split, at its own natural threshold of 0.5.
+    reviews = imdb.load_reviews(Path("data/raw") / imdb.FILENAME, expected_counts=None)
+    train, test = reviews[reviews["split"] == "train"], reviews[reviews["split"] == "test"]
+    if not np.array_equal(test["label"].to_numpy(), y_test):
+        raise StageError("data/processed/imdb/test.npz: labels differ from the raw test split (run dvc repro)")
+    baseline_probabilities = imdb.tfidf_baseline(
+        train["text"], train["label"], test["text"],
+        baseline_config.max_ngram, baseline_config.min_df, baseline_config.inverse_regularisation,
+    )
+    baseline = metrics.binary_classification(y_test, baseline_probabilities, 0.5, prefix="baseline_")
+    scores = {
+        **metrics.data_source("imdb"),
+        "test_samples": len(y_test),
+        "threshold": config.threshold,
+        **metrics.binary_classification(y_test, probabilities, config.threshold),
+        **baseline,
+    }
+    write_json(METRICS_DIR / "sentiment.json", scores)
+    print(json.dumps(scores, indent=2))
+
+    out = PLOTS_DIR / "sentiment"
+    predicted = (probabilities >= config.threshold).astype(int)
+    # One row per review, as DVC's confusion template wants (1 = positive).
+    plots.write_table(
+        out / "confusion.csv", [{"actual": int(a), "predicted": int(p)} for a, p in zip(y_test, predicted)]
+    )
+    plots.confusion_heatmap(
+        confusion_matrix(y_test, predicted, labels=[0, 1]),
+        ["negative", "positive"],
+        out / "confusion_matrix.png",
+        f"LSTM on {len(y_test):,} test reviews, threshold {config.threshold}",
+    )
+    false_positive_rate, true_positive_rate, _ = roc_curve(y_test, probabilities)
+    plots.write_table(out / "roc.csv", metrics.curve_points(false_positive_rate, true_positive_rate, "fpr", "tpr"))
+    precision, recall, _ = precision_recall_curve(y_test, probabilities)
+    plots.write_table(out / "precision_recall.csv", metrics.curve_points(recall, precision, "recall", "precision"))
+    plots.write_table(out / "threshold_sweep.csv", metrics.threshold_sweep(y_test, probabilities, np.arange(1, 100) / 100))
+
+
+EVALUATORS = {
+    "autoencoder": evaluate_autoencoder,
+    "denoiser": evaluate_denoiser,
+    "text": evaluate_text,
+    "sentiment": evaluate_sentiment,
+}
 
 
 def main():

@@ -1,17 +1,24 @@
-"""The IMDB reviews: tar-to-CSV conversion, loading checks, standardisation, vocabulary, sequences."""
+"""IMDB reviews: download spec, tar-to-CSV conversion, checks, standardisation, vocabulary, sequences, baseline."""
 
 import gzip
 import json
-import os
 import re
 import tarfile
-import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
+from stages.cli import StageError
+from stages.outputs import atomic_path, save_arrays, write_text
+from stages.params import Fraction, PositiveFloat, PositiveInt, Section, Training
+from stages.sources import Dataset
+
+FILENAME = "imdb_reviews.csv.gz"
+CSV_NAME = "imdb_reviews.csv"
 COLUMNS = ["split", "label", "text"]
 EXPECTED_COUNTS = {"train": 25_000, "test": 25_000}
 PADDING_ID = 0
@@ -27,17 +34,41 @@ _APOSTROPHE = re.compile(r"['\u2019]")
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
 
 
-def _write_atomically(path: Path, write) -> None:
-    """Call write(temp_path) on a temp file beside path, then rename it over path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(temp_name))
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+class ReviewCounts(Section):
+    train: PositiveInt
+    test: PositiveInt
+
+
+class Preprocessing(Section):
+    """params.yaml `imdb`: reviews -> padded word-id sequences."""
+
+    num_words: Annotated[int, Field(ge=3)]  # vocabulary size, counting the padding and OOV ids
+    maxlen: PositiveInt
+    truncating: Literal["pre", "post"]
+    validation_fraction: Fraction
+    seed: int
+    expected_reviews: ReviewCounts
+
+
+class SentimentModel(Section):
+    embedding_dim: PositiveInt
+    lstm_units: PositiveInt
+    dropout: Annotated[float, Field(ge=0, lt=1)]
+
+
+class SentimentTraining(Training):
+    # The learning rate is multiplied by this after every epoch.
+    learning_rate_decay: Annotated[float, Field(gt=0, le=1)]
+
+
+class SentimentEvaluation(Section):
+    threshold: Fraction
+
+
+class TfidfBaseline(Section):
+    max_ngram: PositiveInt
+    min_df: PositiveInt
+    inverse_regularisation: PositiveFloat
 
 
 def tar_to_csv(tar_path: Path, csv_path: Path) -> int:
@@ -65,15 +96,40 @@ def tar_to_csv(tar_path: Path, csv_path: Path) -> int:
     rows.sort(key=lambda row: row[:3])
     frame = pd.DataFrame([row[3:] for row in rows], columns=COLUMNS)
 
-    def write(temp_path: Path) -> None:
-        # mtime=0 keeps the gzip bytes reproducible for the same reviews.
-        with open(temp_path, "wb") as raw_file, gzip.GzipFile(
-            filename=csv_path.with_suffix("").name, fileobj=raw_file, mode="wb", mtime=0
-        ) as gzip_file:
-            gzip_file.write(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
-
-    _write_atomically(Path(csv_path), write)
+    # A fixed name and mtime=0 in the gzip header make the bytes depend on the reviews only; the
+    # mirror's imdb_reviews.csv.gz is written exactly this way, so the two can be compared by sha256.
+    with atomic_path(csv_path) as temporary, open(temporary, "wb") as raw_file, gzip.GzipFile(
+        filename=CSV_NAME, fileobj=raw_file, mode="wb", mtime=0
+    ) as gzip_file:
+        gzip_file.write(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     return len(frame)
+
+
+def convert_archive(tar_path: Path, csv_path: Path) -> None:
+    """The download's conversion step: tar_to_csv, with a broken archive reported in one line."""
+    try:
+        tar_to_csv(tar_path, csv_path)
+    except (ValueError, EOFError, tarfile.TarError) as error:
+        raise StageError(f"{tar_path}: cannot convert to {FILENAME}: {error}") from None
+
+
+def check_reviews(csv_path: Path) -> dict:
+    """The download's check: columns, labels and balance, and the counts for the provenance record.
+
+    The 25,000/25,000 counts are checked by preprocessing (imdb.expected_reviews), so that tests can
+    run the pipeline on a tiny mirror.
+    """
+    reviews = load_reviews(csv_path, expected_counts=None)
+    counts = reviews["split"].value_counts()
+    return {"train_samples": int(counts.get("train", 0)), "test_samples": int(counts.get("test", 0))}
+
+
+def dataset(source) -> Dataset:
+    """The download spec: the mirror's CSV as it is, or the official tarball converted to it.
+
+    There is no offline fallback: no installed package ships these reviews.
+    """
+    return Dataset("imdb", FILENAME, check_reviews, convert=convert_archive)
 
 
 def load_reviews(
@@ -171,20 +227,35 @@ def save_vocabulary(path: Path, word_index: dict[str, int], maxlen: int, truncat
         "truncating": truncating,
         "word_index": word_index,
     }
-    _write_atomically(
-        Path(path), lambda temp_path: temp_path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    )
+    write_text(path, json.dumps(document, ensure_ascii=False))
 
 
 def load_vocabulary(path: Path) -> dict:
     """Read a vocabulary written by save_vocabulary and check the reserved ids."""
-    document = json.loads(Path(path).read_text(encoding="utf-8"))
-    missing = {"padding_id", "oov_id", "maxlen", "truncating", "word_index"} - set(document)
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StageError(f"{path}: missing (run dvc repro to build it)") from None
+    missing = {"padding_id", "oov_id", "num_words", "maxlen", "truncating", "word_index"} - set(document)
     if missing:
-        raise ValueError(f"{path}: missing keys {sorted(missing)}")
+        raise StageError(f"{path}: missing keys {sorted(missing)}")
     if (document["padding_id"], document["oov_id"]) != (PADDING_ID, OOV_ID):
-        raise ValueError(f"{path}: expected padding id {PADDING_ID} and OOV id {OOV_ID}")
+        raise StageError(f"{path}: expected padding id {PADDING_ID} and OOV id {OOV_ID}")
     return document
+
+
+def save_split(path: Path, sequences: np.ndarray, labels: np.ndarray) -> None:
+    save_arrays(path, x=sequences, y=labels.astype(np.uint8))
+
+
+def load_split(directory: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
+    """(sequences, labels) of one processed split, e.g. load_split("data/processed/imdb", "test")."""
+    path = Path(directory) / f"{split}.npz"
+    try:
+        with np.load(path) as arrays:
+            return arrays["x"], arrays["y"]
+    except FileNotFoundError:
+        raise StageError(f"{path}: missing (run dvc repro to build it)") from None
 
 
 def validation_split(labels: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -197,5 +268,23 @@ def validation_split(labels: np.ndarray, fraction: float, seed: int) -> tuple[np
         members = rng.permutation(np.flatnonzero(labels == label))
         validation.append(members[: round(len(members) * fraction)])
     validation = np.sort(np.concatenate(validation))
+    if len(validation) == 0 or len(validation) == len(labels):
+        raise ValueError(f"validation fraction {fraction} of {len(labels)} reviews leaves an empty split")
     train = np.setdiff1d(np.arange(len(labels)), validation)
     return rng.permutation(train), validation
+
+
+def tfidf_baseline(
+    train_texts, train_labels, test_texts, max_ngram: int, min_df: int, inverse_regularisation: float
+) -> np.ndarray:
+    """P(positive) of the test texts from TF-IDF word n-grams + logistic regression (scikit-learn)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    # Same standardisation as the LSTM's, so the two models see the same words.
+    vectorizer = TfidfVectorizer(
+        preprocessor=standardise, ngram_range=(1, max_ngram), min_df=min_df, sublinear_tf=True
+    )
+    features = vectorizer.fit_transform(train_texts)
+    classifier = LogisticRegression(C=inverse_regularisation, max_iter=1000).fit(features, train_labels)
+    return classifier.predict_proba(vectorizer.transform(test_texts))[:, 1]

@@ -41,6 +41,63 @@ def image_metrics(target, predicted, prefix="test"):
     }
 
 
+def mean_negative_log_likelihood(probabilities, targets):
+    """Mean -log p(target) in nats, for rows of class probabilities (N, classes) and integer targets (N,)."""
+    chosen = probabilities[np.arange(len(targets)), targets]
+    return float(-np.mean(np.log(np.clip(chosen, EPSILON, 1.0))))
+
+
+def language_model_metrics(nats_per_symbol, prefix="val"):
+    """<prefix>_loss (nats per symbol), <prefix>_bpc (bits per symbol) and <prefix>_perplexity of one mean NLL."""
+    return {
+        f"{prefix}_loss": nats_per_symbol,
+        f"{prefix}_bpc": float(nats_per_symbol / np.log(2)),
+        f"{prefix}_perplexity": float(np.exp(nats_per_symbol)),
+    }
+
+
+def binary_classification(labels, probabilities, threshold, prefix=""):
+    """accuracy, precision, recall, f1 (at `threshold`) and roc_auc (threshold-free), from scikit-learn."""
+    from sklearn import metrics
+
+    predicted = (np.asarray(probabilities) >= threshold).astype(int)
+    return {
+        f"{prefix}accuracy": float(metrics.accuracy_score(labels, predicted)),
+        f"{prefix}precision": float(metrics.precision_score(labels, predicted, zero_division=0)),
+        f"{prefix}recall": float(metrics.recall_score(labels, predicted, zero_division=0)),
+        f"{prefix}f1": float(metrics.f1_score(labels, predicted, zero_division=0)),
+        f"{prefix}roc_auc": float(metrics.roc_auc_score(labels, probabilities)),
+    }
+
+
+def threshold_sweep(labels, probabilities, thresholds):
+    """Precision, recall and F1 at each decision threshold: rows for a DVC plot."""
+    from sklearn import metrics
+
+    rows = []
+    for threshold in thresholds:
+        predicted = (np.asarray(probabilities) >= threshold).astype(int)
+        rows.append(
+            {
+                "threshold": round(float(threshold), 4),
+                "precision": float(metrics.precision_score(labels, predicted, zero_division=0)),
+                "recall": float(metrics.recall_score(labels, predicted, zero_division=0)),
+                "f1": float(metrics.f1_score(labels, predicted, zero_division=0)),
+            }
+        )
+    return rows
+
+
+def curve_points(x, y, x_name, y_name, max_points=500):
+    """Rows of a curve (ROC, precision-recall), thinned evenly to at most `max_points`, ends kept.
+
+    scikit-learn gives one point per distinct score; a few hundred draw the same line and keep the
+    committed plot files small.
+    """
+    keep = np.unique(np.linspace(0, len(x) - 1, min(max_points, len(x))).round().astype(int))
+    return [{x_name: round(float(x[i]), 5), y_name: round(float(y[i]), 5)} for i in keep]
+
+
 def data_source(name, raw_dir="data/raw"):
     """Where a dataset came from (mirror, url or fallback), so no fallback run passes for a full one."""
     record = json.loads((Path(raw_dir) / f"{name}.source.json").read_text(encoding="utf-8"))

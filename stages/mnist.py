@@ -3,9 +3,9 @@ from functools import partial
 from typing import Annotated
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from stages.params import Fraction, PositiveInt, Section, Training
+from stages.params import Distinct, Fraction, PositiveInt, Section, Training
 from stages.sources import Dataset
 
 IMAGE_SHAPE = (28, 28)
@@ -20,15 +20,8 @@ class MnistSplit(Section):
 
 
 class Autoencoder(Section):
-    latent_sizes: list[PositiveInt] = Field(min_length=1)
+    latent_sizes: Annotated[list[PositiveInt], Field(min_length=1), Distinct]
     train: Training
-
-    @field_validator("latent_sizes")
-    @classmethod
-    def distinct(cls, sizes):
-        if len(set(sizes)) != len(sizes):
-            raise ValueError("latent sizes must be distinct")
-        return sizes
 
 
 class Noise(Section):

@@ -1,4 +1,4 @@
-"""Atomic writing of stage outputs: a failed stage never leaves a half-written file behind."""
+"""Stage outputs: atomic writing (a failed stage never leaves a half-written file), and loading models back."""
 import json
 import os
 import tempfile
@@ -47,3 +47,14 @@ def save_arrays(path, **arrays):
 def save_model(model, path):
     with atomic_path(path) as temporary:
         model.save(temporary)
+
+
+def load_model(path):
+    """A trained .keras model, or a StageError saying how to make it."""
+    import keras
+
+    from stages.cli import StageError
+
+    if not Path(path).is_file():
+        raise StageError(f"{path}: missing model (run dvc repro first)")
+    return keras.models.load_model(path)

@@ -3,7 +3,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from stages.cli import StageError
 
@@ -15,6 +15,16 @@ Fraction = Annotated[float, Field(gt=0, lt=1)]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
+def _distinct(values):
+    if len(set(values)) != len(values):
+        raise ValueError("values must be distinct")
+    return values
+
+
+# For lists whose items name stages or files (latent sizes, temperatures): a repeat is a typo.
+Distinct = AfterValidator(_distinct)
+
+
 class Section(BaseModel):
     # strict: "16" or true is not silently taken for a number; extra keys are typos.
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -23,17 +33,10 @@ class Section(BaseModel):
 class Source(Section):
     """Where a dataset comes from, tried in the order of `sources`."""
 
-    sources: list[Literal["mirror", "url", "fallback"]] = Field(min_length=1)
+    sources: Annotated[list[Literal["mirror", "url", "fallback"]], Field(min_length=1), Distinct]
     url: str | None
     sha256: Sha256 | None
     seed: int = 0
-
-    @field_validator("sources")
-    @classmethod
-    def no_repeats(cls, sources):
-        if len(set(sources)) != len(sources):
-            raise ValueError("each source kind may appear once")
-        return sources
 
 
 class Distribution(Section):

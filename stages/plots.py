@@ -27,6 +27,40 @@ def image_rows(rows, path, side=28):
     save_figure(figure, path)
 
 
+def line_panels(rows, x, panels, path):
+    """Side-by-side line charts of columns of `rows` (a list of dicts) against column `x`.
+
+    `panels` is {panel title: [column, ...]}: one panel per entry, one line per column.
+    """
+    figure, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.6), squeeze=False)
+    xs = [row[x] for row in rows]
+    for axis, (title, columns) in zip(axes[0], panels.items()):
+        for column in columns:
+            axis.plot(xs, [row[column] for row in rows], marker="o", label=column)
+        axis.set_title(title, fontsize=10)
+        axis.set_xlabel(x)
+        axis.grid(alpha=0.3)
+        axis.legend(fontsize=8)
+    figure.tight_layout()
+    save_figure(figure, path)
+
+
+def confusion_heatmap(matrix, class_names, path, title):
+    """A seaborn heatmap of a confusion matrix (rows actual, columns predicted), counts annotated."""
+    import seaborn as sns
+
+    figure, axis = plt.subplots(figsize=(4.6, 3.8))
+    sns.heatmap(
+        matrix, annot=True, fmt="d", cmap="Blues", cbar=False, square=True,
+        xticklabels=class_names, yticklabels=class_names, ax=axis,
+    )
+    axis.set_xlabel("predicted")
+    axis.set_ylabel("actual")
+    axis.set_title(title, fontsize=10)
+    figure.tight_layout()
+    save_figure(figure, path)
+
+
 def save_figure(figure, path):
     with atomic_path(path) as temporary:
         figure.savefig(temporary, dpi=100)

@@ -6,13 +6,16 @@ import collections
 import hashlib
 import json
 import math
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
+from typing import Annotated, Literal
 
 import numpy as np
+from pydantic import Field
+
+from stages.outputs import write_json
+from stages.params import Distinct, Fraction, PositiveFloat, PositiveInt, Section
 
 # U+FFFD never survives clean() (it becomes an em dash), so it is free to stand for "rare character".
 OOV = "\ufffd"
@@ -21,6 +24,44 @@ FALLBACK_MAX_CHARS = 100_000
 
 _BLANK_LINE_RUN = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+
+
+# ---------------------------------------------------------------- params (params.yaml `text`)
+
+
+class Corpus(Section):
+    """text.corpus: cleaning, vocabulary, split and windows (stage preprocess_text)."""
+
+    lowercase: bool
+    min_count: PositiveInt  # characters seen fewer times in the training text become OOV
+    validation_fraction: Fraction  # the last part of the text, held out
+    seq_len: PositiveInt
+    step: PositiveInt
+
+
+class CharModel(Section):
+    """text.model: the LSTM (stages/models.py char_lstm) and its training objective."""
+
+    embedding_size: PositiveInt
+    lstm_units: PositiveInt
+    dropout: Annotated[float, Field(ge=0, lt=1)]
+    objective: Literal["every_position", "last_character"]
+
+
+class Evaluation(Section):
+    """text.evaluate: the held-out loss definition and the n-gram baseline."""
+
+    context_len: PositiveInt  # each held-out character is predicted from this many preceding ones
+    baseline_order: PositiveInt
+
+
+class Generation(Section):
+    """text.generate: one sample per temperature."""
+
+    temperatures: Annotated[list[PositiveFloat], Field(min_length=1), Distinct]
+    seed_text: str = Field(min_length=1)
+    length: PositiveInt
+    seed: int
 
 
 # ---------------------------------------------------------------- cleaning
@@ -47,8 +88,12 @@ def fallback_corpus(max_chars: int = FALLBACK_MAX_CHARS) -> str:
     paragraphs are joined into one line each, as in the book, and whole paragraphs are kept up to
     `max_chars` so that training time stays close to the book's.
     """
-    from pydoc_data.topics import topics
+    try:
+        from pydoc_data.topics import topics
+    except ImportError:  # some Linux distributions package it separately
+        from stages.cli import StageError
 
+        raise StageError("offline fallback: this Python lacks pydoc_data.topics; set DATA_MIRROR instead") from None
     underline = re.compile(r"[*=\-^~\"]{3,}")
     paragraphs: list[str] = []
     for name in sorted(topics):
@@ -65,6 +110,31 @@ def fallback_corpus(max_chars: int = FALLBACK_MAX_CHARS) -> str:
         kept.append(paragraph)
         size += len(paragraph) + 2
     return "\n\n".join(kept) + "\n"
+
+
+def check_corpus(path: Path) -> dict:
+    """A readable corpus is non-empty UTF-8 text; returns its size for the provenance record."""
+    raw = Path(path).read_bytes().decode("utf-8")  # UnicodeDecodeError is a ValueError
+    if not raw.strip():
+        raise ValueError("the text is empty")
+    return {"characters": len(raw), "lines": raw.count("\n")}
+
+
+def write_fallback(path: Path) -> None:
+    Path(path).write_text(fallback_corpus(), encoding="utf-8")
+
+
+def dataset(source):
+    """The download spec of the corpus (stages/download.py); the offline fallback is the pydoc prose."""
+    from stages.sources import Dataset
+
+    return Dataset(
+        "text",
+        "the_little_prince.txt",
+        check_corpus,
+        fallback=write_fallback,
+        fallback_origin=f"pydoc_data.topics: Python's reference documentation, up to {FALLBACK_MAX_CHARS:,} characters of prose",
+    )
 
 
 # ---------------------------------------------------------------- vocabulary
@@ -94,32 +164,33 @@ def unknown_characters(text: str, vocabulary: list[str]) -> list[str]:
     return list(dict.fromkeys(char for char in text if char not in known))
 
 
-def write_atomic(path: Path, data: str) -> None:
-    """Write a text file whole or not at all: temp file in the same folder, then os.replace."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def save_vocabulary(path: Path, vocabulary: list[str], corpus_sha256: str, min_count: int) -> None:
-    payload = {"oov": OOV, "min_count": min_count, "corpus_sha256": corpus_sha256, "chars": vocabulary}
-    write_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+    write_json(path, {"oov": OOV, "min_count": min_count, "corpus_sha256": corpus_sha256, "chars": vocabulary})
 
 
 def load_vocabulary(path: Path) -> dict:
     """The saved JSON: `chars` (id -> character, id 0 = `oov`), `corpus_sha256`, `min_count`."""
-    payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    from stages.cli import StageError
+
+    try:
+        payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StageError(f"{path}: missing (run dvc repro to build it)") from None
     chars = payload.get("chars")
     if not isinstance(chars, list) or not chars or chars[0] != payload.get("oov"):
-        raise ValueError(f"{path}: expected 'chars' to be a list starting with the OOV symbol 'oov'")
+        raise StageError(f"{path}: expected 'chars' to be a list starting with the OOV symbol 'oov'")
     return payload
+
+
+def load_arrays(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of one processed .npz file, e.g. data/processed/text/windows.npz."""
+    from stages.cli import StageError
+
+    try:
+        with np.load(path) as arrays:
+            return {name: arrays[name] for name in arrays.files}
+    except FileNotFoundError:
+        raise StageError(f"{path}: missing (run dvc repro to build it)") from None
 
 
 # ---------------------------------------------------------------- split and windows
@@ -137,19 +208,26 @@ def split_contiguous(ids: np.ndarray, validation_fraction: float) -> tuple[np.nd
     return ids[:cut], ids[cut:]
 
 
-def cut_windows(ids: np.ndarray, seq_len: int, step: int, objective: str) -> tuple[np.ndarray, np.ndarray]:
-    """Inputs of `seq_len` characters every `step` characters, within `ids` only.
+def cut_windows(ids: np.ndarray, seq_len: int, step: int) -> np.ndarray:
+    """Windows of `seq_len` + 1 characters starting every `step` characters, within `ids` only.
 
-    objective "every_position": targets are the inputs shifted by one, shape (n, seq_len).
-    objective "last_character": the target is the one character after the window, shape (n,).
-    Call it on the training and the validation part separately: no window crosses the split.
+    Call it on the training and the validation part separately, so no window crosses the split;
+    inputs_and_targets() turns the windows into (x, y) for either objective.
     """
     if seq_len < 1 or step < 1:
         raise ValueError(f"seq_len and step must be >= 1, got seq_len={seq_len}, step={step}")
     starts = np.arange(0, len(ids) - seq_len, step)
     if len(starts) == 0:
         raise ValueError(f"text of {len(ids)} characters is too short for windows of seq_len={seq_len}")
-    windows = ids[starts[:, None] + np.arange(seq_len + 1)]
+    return ids[starts[:, None] + np.arange(seq_len + 1)]
+
+
+def inputs_and_targets(windows: np.ndarray, objective: str) -> tuple[np.ndarray, np.ndarray]:
+    """The first `seq_len` characters of each window, and the targets for `objective`.
+
+    "every_position": the inputs shifted by one, shape (n, seq_len): every position is predicted.
+    "last_character": the character after the inputs, shape (n,): the seed's objective.
+    """
     if objective == "every_position":
         return windows[:, :-1], windows[:, 1:]
     if objective == "last_character":
@@ -239,6 +317,24 @@ def apply_temperature(probabilities: np.ndarray, temperature: float) -> np.ndarr
 def sample_index(probabilities: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
     scaled = apply_temperature(probabilities, temperature)
     return int(rng.choice(len(scaled), p=scaled))
+
+
+def generate(predict, seed_ids, length: int, temperature: float, rng: np.random.Generator, context_len: int):
+    """Sample `length` ids after `seed_ids`, each from predict(the last `context_len` ids) scaled by `temperature`.
+
+    `predict` maps a 1-D array of ids to next-character probabilities. Returns the sampled ids and
+    their mean log-likelihood under the unscaled model (nats/char): how much the model itself
+    believes its own sample.
+    """
+    history = [int(i) for i in seed_ids]
+    log_likelihood = 0.0
+    for _ in range(length):
+        probabilities = np.asarray(predict(np.array(history[-context_len:], dtype=np.int32)), dtype=np.float64)
+        probabilities /= probabilities.sum()  # float32 softmax sums to 1 only approximately
+        index = sample_index(probabilities, temperature, rng)
+        log_likelihood += math.log(max(probabilities[index], 1e-300))
+        history.append(index)
+    return history[len(seed_ids):], log_likelihood / length
 
 
 def entropy(probabilities: np.ndarray) -> float:

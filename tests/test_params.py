@@ -37,7 +37,7 @@ def test_the_committed_params_file_is_valid():
         ({"epochs": -1}, r"autoencoder\.train\.epochs: Input should be greater than 0"),
         ({"learning_rate": "fast"}, r"autoencoder\.train\.learning_rate: Input should be a valid number"),
         ({"batch_size": "32"}, r"autoencoder\.train\.batch_size: Input should be a valid integer"),
-        ({"latent_sizes": [8, 8]}, r"autoencoder\.latent_sizes: Value error, latent sizes must be distinct"),
+        ({"latent_sizes": [8, 8]}, r"autoencoder\.latent_sizes: Value error, values must be distinct"),
         ({"epoch": 3}, r"autoencoder\.epoch: Extra inputs are not permitted"),
     ],
 )

@@ -1,0 +1,101 @@
+"""End to end: the IMDB sentiment stages under `dvc repro` on a tiny synthetic mirror, caching, and predict."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import write_manifest
+
+POSITIVE = ["great", "wonderful", "superb", "moving", "brilliant", "charming"]
+NEGATIVE = ["awful", "boring", "dull", "terrible", "waste", "clumsy"]
+FILLER = ["the", "film", "plot", "actor", "scene", "was", "and", "a", "story", "music"]
+TRAIN_PER_CLASS, TEST_PER_CLASS = 40, 20
+TINY = {
+    "imdb.num_words": 20,  # of the 24 distinct words, so the cap applies
+    "imdb.maxlen": 12,
+    "imdb.expected_reviews": {"train": 2 * TRAIN_PER_CLASS, "test": 2 * TEST_PER_CLASS},
+    "sentiment.model.embedding_dim": 8,
+    "sentiment.model.lstm_units": 8,
+    "sentiment.train.epochs": 2,
+    "sentiment.train.batch_size": 16,
+    "sentiment.train.learning_rate": 0.01,
+}
+SENTIMENT_STAGES = {"preprocess_imdb", "train_sentiment", "evaluate_sentiment"}
+
+
+def write_reviews(path, seed=0):
+    """A tiny imdb_reviews.csv.gz: filler words plus three words of the review's polarity, with markup."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for split, per_class in (("train", TRAIN_PER_CLASS), ("test", TEST_PER_CLASS)):
+        for label, words in ((1, POSITIVE), (0, NEGATIVE)):
+            for _ in range(per_class):
+                review = [*rng.choice(FILLER, 8), *rng.choice(words, 3)]
+                rng.shuffle(review)
+                rows.append((split, label, " ".join(review).capitalize() + "!<br /><br />The end."))
+    rows[0] = ("train", 1, "NA")  # must stay text, not become a missing value
+    pd.DataFrame(rows, columns=["split", "label", "text"]).to_csv(path, index=False, compression="gzip")
+
+
+def test_sentiment_pipeline_runs_caches_reruns_what_changed_and_predicts(repo, mirror):
+    write_reviews(mirror / "imdb_reviews.csv.gz")
+    write_manifest(mirror)
+    repo.set_params(TINY)
+    assert repo.repro("evaluate_sentiment") == {"download@imdb", *SENTIMENT_STAGES}
+
+    source = json.loads((repo.path / "data/raw/imdb.source.json").read_text())
+    assert source["kind"] == "mirror" and (source["train_samples"], source["test_samples"]) == (80, 40)
+    summary = json.loads((repo.path / "data/processed/imdb/summary.json").read_text())
+    assert (summary["train"]["reviews"], summary["validation"]["reviews"], summary["test"]["reviews"]) == (72, 8, 40)
+    vocabulary = json.loads((repo.path / "data/models/sentiment/vocabulary.json").read_text())
+    assert vocabulary["num_words"] == 20 and vocabulary["maxlen"] == 12
+    assert sorted(vocabulary["word_index"].values()) == list(range(2, 20))  # 0 padding, 1 OOV
+
+    scores = json.loads((repo.path / "metrics/sentiment.json").read_text())
+    assert scores["data_source"] == "mirror" and scores["test_samples"] == 40 and scores["threshold"] == 0.5
+    for key in ("accuracy", "precision", "recall", "f1", "roc_auc", "baseline_accuracy", "baseline_f1"):
+        assert 0 <= scores[key] <= 1, key
+    # Three polarity words in every review: TF-IDF separates them perfectly.
+    assert scores["baseline_accuracy"] == 1.0
+    plots = repo.path / "plots/sentiment"
+    confusion = pd.read_csv(plots / "confusion.csv")
+    assert len(confusion) == 40 and set(confusion["actual"]) == {0, 1}
+    assert np.mean(confusion["actual"] == confusion["predicted"]) == pytest.approx(scores["accuracy"])
+    sweep = pd.read_csv(plots / "threshold_sweep.csv")
+    assert list(sweep.columns) == ["threshold", "precision", "recall", "f1"] and len(sweep) == 99
+    assert sweep["recall"].is_monotonic_decreasing
+    assert list(pd.read_csv(plots / "roc.csv").columns) == ["fpr", "tpr"]
+    assert list(pd.read_csv(plots / "precision_recall.csv").columns) == ["recall", "precision"]
+    assert (plots / "confusion_matrix.png").stat().st_size > 1000
+    curve = pd.read_csv(repo.path / "plots/train/sentiment/plots/metrics/eval/loss.tsv", sep="\t")
+    assert len(curve) >= 1
+
+    # Predict with the trained model, one review and a file of them.
+    predict = [sys.executable, "-m", "stages.predict", "sentiment"]
+    run = dict(cwd=repo.path, env=repo.env, capture_output=True, text=True)
+    result = subprocess.run([*predict, "A wonderful, superb and moving film."], **run)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("probability=") and result.stdout.split("label=")[1].strip() in {"positive", "negative"}
+    (repo.path / "reviews.txt").write_text("Great film!\n\nAwful, boring, a waste.\n")
+    result = subprocess.run([*predict, "--file", "reviews.txt"], **run)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["line 1", "line 3"]
+
+    assert repo.repro("evaluate_sentiment") == set()
+
+    repo.set_params({"sentiment.evaluate.threshold": 0.6})
+    assert repo.repro("evaluate_sentiment") == {"evaluate_sentiment"}
+
+    repo.set_params({"imdb.num_words": 12})
+    assert repo.repro("evaluate_sentiment") == SENTIMENT_STAGES
+    assert json.loads((repo.path / "data/models/sentiment/vocabulary.json").read_text())["num_words"] == 12
+
+    repo.assert_deterministic("train_sentiment", "evaluate_sentiment")
+
+    model = repo.path / "data/models/sentiment/model.keras"
+    model.unlink()
+    assert "MirroredStrategy, 2 replica(s)" in repo.train_mirrored("sentiment")
+    assert model.is_file()

@@ -1,0 +1,106 @@
+"""End to end: the text stages under `dvc repro` on a tiny synthetic corpus, and what a temperature change re-runs."""
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import write_manifest
+
+from stages import text
+
+TINY = {
+    "text.corpus.seq_len": 20,
+    "text.corpus.step": 5,
+    "text.model.embedding_size": 8,
+    "text.model.lstm_units": 16,
+    "text.train.epochs": 2,
+    "text.train.batch_size": 64,
+    "text.evaluate.context_len": 10,
+    "text.generate.temperatures": [0.5, 1.5],
+    "text.generate.length": 40,
+    # "~" never occurs in the corpus: it is fed to the model as the OOV symbol, with a warning.
+    "text.generate.seed_text": "The little prince~",
+}
+TEXT_STAGES = {
+    "download@text",
+    "preprocess_text",
+    "train_text",
+    "evaluate_text",
+    "generate_text@0.5",
+    "generate_text@1.5",
+    "generate_text_summary",
+}
+
+
+def synthetic_book(sentences=150, seed=0):
+    """A few thousand characters of made-up prose, stored like the official copy: CRLF and U+FFFD dashes."""
+    rng = np.random.default_rng(seed)
+    subjects = ["The little prince", "The fox", "The rose", "The pilot", "The king"]
+    verbs = ["looked at", "spoke to", "waited for", "laughed at", "tamed"]
+    objects = ["the stars", "the sheep", "the desert", "the volcano", "the sunset"]
+    paragraphs = []
+    for start in range(0, sentences, 5):
+        paragraphs.append(" ".join(
+            f"{subjects[rng.integers(5)]} {verbs[rng.integers(5)]} {objects[rng.integers(5)]} \ufffd again."
+            for _ in range(min(5, sentences - start))
+        ))
+    return "\r\n\r\n\r\n".join(paragraphs) + "\r\n"
+
+
+@pytest.fixture
+def text_repo(repo, mirror):
+    (mirror / "the_little_prince.txt").write_bytes(synthetic_book().encode("utf-8"))
+    write_manifest(mirror)
+    repo.set_params(TINY)
+    return repo
+
+
+def test_text_pipeline_runs_caches_and_reruns_only_generation_on_new_temperatures(text_repo):
+    repo = text_repo
+    assert repo.repro("evaluate_text", "generate_text_summary") == TEXT_STAGES
+
+    cleaned = (repo.path / "data/processed/text/train.txt").read_text(encoding="utf-8")
+    assert "\r" not in cleaned and "\ufffd" not in cleaned and "\u2014 again." in cleaned
+    assert "\n\n\n" not in cleaned
+
+    scores = json.loads((repo.path / "metrics/text.json").read_text())
+    assert scores["data_source"] == "mirror" and scores["context_len"] == 10
+    vocabulary = text.load_vocabulary(repo.path / "data/processed/text/vocabulary.json")["chars"]
+    assert 0 < scores["val_loss"] < math.log(len(vocabulary))  # better than uniform after two epochs
+    assert scores["val_bpc"] == pytest.approx(scores["val_loss"] / math.log(2))
+    assert scores["val_perplexity"] == pytest.approx(math.exp(scores["val_loss"]))
+    # the 5-gram learns this repetitive text well; the loss difference is carried in the metrics
+    assert 0 < scores["baseline_val_loss"] < 1.5
+    assert scores["val_loss_gain_over_baseline"] == pytest.approx(scores["baseline_val_loss"] - scores["val_loss"])
+    curve = pd.read_csv(repo.path / "plots/train/text/plots/metrics/eval/loss.tsv", sep="\t")
+    assert curve["step"].tolist() == [0, 1]
+
+    for temperature in ("0.5", "1.5"):
+        sample = json.loads((repo.path / f"metrics/text_samples/temperature_{temperature}.json").read_text())
+        assert sample["temperature"] == float(temperature) and sample["length"] == 40
+        for key in ("distinct_2", "distinct_3", "repetition_rate_4", "known_word_share"):
+            assert 0 <= sample[key] <= 1
+        assert sample["sample_log_likelihood"] < 0
+        written = (repo.path / f"plots/text/samples/temperature_{temperature}.txt").read_text(encoding="utf-8")
+        assert written.startswith("The little prince~") and len(written) == len("The little prince~") + 40 + 1
+    table = pd.read_csv(repo.path / "plots/text/temperature_metrics.csv")
+    assert table["temperature"].tolist() == [0.5, 1.5]
+    assert (repo.path / "plots/text/temperature_metrics.png").stat().st_size > 1000
+    assert "## Temperature 1.5" in (repo.path / "plots/text/samples.md").read_text(encoding="utf-8")
+
+    assert repo.repro("evaluate_text", "generate_text_summary") == set()
+
+    # A new temperature runs its own stage and the summary; training and the kept temperature stay cached.
+    repo.set_params({"text.generate.temperatures": [0.5, 2.0]})
+    assert repo.repro("evaluate_text", "generate_text_summary") == {"generate_text@2.0", "generate_text_summary"}
+    assert pd.read_csv(repo.path / "plots/text/temperature_metrics.csv")["temperature"].tolist() == [0.5, 2.0]
+
+
+def test_text_download_falls_back_to_the_pydoc_prose_offline(repo):
+    repo.set_params({"download.text.sources": ["fallback"]})
+    assert repo.repro("download@text") == {"download@text"}
+    record = json.loads((repo.path / "data/raw/text.source.json").read_text())
+    assert record["kind"] == "fallback" and "pydoc_data" in record["location"]
+    corpus = (repo.path / "data/raw/the_little_prince.txt").read_text(encoding="utf-8")
+    assert record["characters"] == len(corpus) > 50_000
