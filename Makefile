@@ -7,7 +7,7 @@ DATA_MIRROR ?= $(if $(wildcard ../shared/datasets/SHA256SUMS),$(abspath ../share
 export DATA_MIRROR
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: setup browser repro test report
+.PHONY: setup browser repro test report sweep-noise sweep-autoencoder-lr
 
 setup: $(INSTALLED)
 
@@ -32,3 +32,13 @@ test: setup browser
 # An offline HTML/Markdown report of the current metrics, params, data sources, plots and text samples.
 report: setup
 	python -m stages.report
+
+# Common sweeps, queued as DVC experiments and run one after another; compare them with
+# `dvc exp show --md`. Each leaves the workspace params.yaml as it was.
+sweep-noise: setup
+	dvc exp run --queue -S 'noise.std=0.1,0.3,0.5,0.7,0.9'
+	dvc exp run --run-all
+
+sweep-autoencoder-lr: setup
+	dvc exp run --queue -S 'autoencoder.train.learning_rate=0.0003,0.001,0.003'
+	dvc exp run --run-all
