@@ -96,6 +96,15 @@ def test_text_pipeline_runs_caches_and_reruns_only_generation_on_new_temperature
     assert repo.repro("evaluate_text", "generate_text_summary") == {"generate_text@2.0", "generate_text_summary"}
     assert pd.read_csv(repo.path / "plots/text/temperature_metrics.csv")["temperature"].tolist() == [0.5, 2.0]
 
+    repo.assert_deterministic(
+        "train_text", "evaluate_text", "generate_text@0.5", "generate_text@2.0", "generate_text_summary"
+    )
+
+    model = repo.path / "data/models/text.keras"
+    model.unlink()
+    assert "MirroredStrategy, 2 replica(s)" in repo.train_mirrored("text")
+    assert model.is_file()
+
 
 def test_text_download_falls_back_to_the_pydoc_prose_offline(repo):
     repo.set_params({"download.text.sources": ["fallback"]})
