@@ -2,9 +2,9 @@
 PYTHON ?= python3.11
 VENV := .venv
 INSTALLED := $(VENV)/.installed
-# The shared offline mirror is used when it exists and DATA_MIRROR is not already set.
+# The pipeline reads the shared offline mirror when it exists and DATA_MIRROR is not already set.
+# The tests make their own data and never see it.
 DATA_MIRROR ?= $(if $(wildcard ../shared/datasets/SHA256SUMS),$(abspath ../shared/datasets))
-export DATA_MIRROR
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 .PHONY: setup browser repro test report sweep-noise sweep-autoencoder-lr
@@ -24,7 +24,7 @@ browser:
 	  || echo "chromium could not be installed: the report's browser test will be skipped"
 
 repro: setup
-	dvc repro
+	DATA_MIRROR=$(DATA_MIRROR) dvc repro
 
 test: setup browser
 	pytest
@@ -37,8 +37,8 @@ report: setup
 # `dvc exp show --md`. Each leaves the workspace params.yaml as it was.
 sweep-noise: setup
 	dvc exp run --queue -S 'noise.std=0.1,0.3,0.5,0.7,0.9'
-	dvc exp run --run-all
+	DATA_MIRROR=$(DATA_MIRROR) dvc exp run --run-all
 
 sweep-autoencoder-lr: setup
 	dvc exp run --queue -S 'autoencoder.train.learning_rate=0.0003,0.001,0.003'
-	dvc exp run --run-all
+	DATA_MIRROR=$(DATA_MIRROR) dvc exp run --run-all

@@ -1,6 +1,7 @@
 """Stage: fetch one raw dataset into data/raw from the mirror, its URL or its offline fallback."""
 import argparse
 import importlib
+import os
 
 from stages import params
 from stages.cli import StageError, run
@@ -20,7 +21,7 @@ def main():
     dataset = importlib.import_module(DATASET_MODULES[name]).dataset(source)
     if "fallback" in source.sources and dataset.fallback is None:
         raise StageError(f"params.yaml: download.{name}.sources: {name} has no offline fallback; remove 'fallback'")
-    fetch(dataset, source, RAW_DIR)
+    fetch(dataset, source, RAW_DIR, mirror=os.environ.get("DATA_MIRROR") or None)
 
 
 if __name__ == "__main__":

@@ -152,13 +152,13 @@ def _from_fallback(dataset, temporary):
     return {"kind": "fallback", "location": dataset.fallback_origin}
 
 
-def fetch(dataset, source, out_dir, mirror=None):
+def fetch(dataset, source, out_dir, mirror):
     """Write `out_dir/<filename>` from the first available source and record its provenance beside it.
 
-    Returns the provenance record. A source that is unreachable is skipped; a source that answers
-    with wrong content is an error, since silently falling back would hide it.
+    `mirror` is the mirror directory, or None for none. Returns the provenance record. A source
+    that is unreachable is skipped; a source that answers with wrong content is an error, since
+    silently falling back would hide it.
     """
-    mirror = mirror if mirror is not None else os.environ.get("DATA_MIRROR") or None
     output = Path(out_dir) / dataset.filename
     tried = []
     with atomic_path(output) as temporary:

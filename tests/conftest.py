@@ -45,6 +45,12 @@ def write_manifest(directory):
     (directory / "SHA256SUMS").write_text("\n".join(lines) + "\n")
 
 
+@pytest.fixture(autouse=True)
+def no_shared_mirror(monkeypatch):
+    """Tests make their own data: a DATA_MIRROR from the caller's shell must not leak in."""
+    monkeypatch.delenv("DATA_MIRROR", raising=False)
+
+
 @pytest.fixture
 def mirror(tmp_path):
     """A mirror directory with a tiny synthetic mnist.npz and its SHA256SUMS; tests may add files."""

@@ -186,10 +186,9 @@ def test_download_without_mirror_or_network_fails_at_once_saying_what_to_get(tmp
         raise sources.Unavailable(f"{address}: [Errno -3] Temporary failure in name resolution")
 
     monkeypatch.setattr(sources, "_download", offline)
-    monkeypatch.delenv("DATA_MIRROR", raising=False)
     source = Source(sources=["mirror", "url"], url=url, sha256="c" * 64)
     with pytest.raises(StageError) as failure:
-        sources.fetch(imdb.dataset(source), source, tmp_path / "raw")
+        sources.fetch(imdb.dataset(source), source, tmp_path / "raw", mirror=None)
     message = str(failure.value)
     assert "imdb_reviews.csv.gz" in message and "DATA_MIRROR=" in message and url in message
     assert not (tmp_path / "raw" / "imdb_reviews.csv.gz").exists()
