@@ -86,8 +86,8 @@ def data_sources():
 
 
 def text_samples():
-    """Generated text kept under plots/ (markdown or plain text files)."""
-    return [(str(path), path.read_text(encoding="utf-8")) for path in sorted(Path("plots").rglob("*")) if path.suffix in (".md", ".txt")]
+    """Generated text pages kept under plots/ as markdown (each project's summary of its samples)."""
+    return [(str(path), path.read_text(encoding="utf-8")) for path in sorted(Path("plots").rglob("*.md"))]
 
 
 def cell(value):
