@@ -5,7 +5,7 @@ import numpy as np
 
 from stages import mnist, params
 from stages.cli import run
-from stages.outputs import save_arrays
+from stages.outputs import load_split, save_arrays
 
 CLEAN_DIR = "data/processed/mnist"
 NOISY_DIR = "data/processed/mnist_noisy"
@@ -18,7 +18,7 @@ def main():
     # One stream per split, all from noise.seed: independent of the training seed.
     streams = np.random.default_rng(noise.seed).spawn(len(SPLITS))
     for split, rng in zip(SPLITS, streams):
-        x, y = mnist.load_split(CLEAN_DIR, split)
+        x, y = load_split(CLEAN_DIR, split)
         noisy = mnist.add_noise(x, noise.std, noise.clip, rng)
         save_arrays(f"{NOISY_DIR}/{split}.npz", x=noisy, y=y)
         print(f"{split}: {len(x)} digits, noise std {noise.std}, clipped: {noise.clip}")

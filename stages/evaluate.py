@@ -5,7 +5,7 @@ from pathlib import Path
 
 from stages import params
 from stages.cli import StageError, run
-from stages.outputs import load_model, write_json
+from stages.outputs import load_arrays, load_model, load_split, write_json
 
 PROCESSED_DIR = Path("data/processed")
 MODELS_DIR = Path("data/models")
@@ -17,7 +17,7 @@ def evaluate_autoencoder(args):
     from stages import metrics, mnist, plots
 
     config = params.load("autoencoder", mnist.Autoencoder)
-    x_test, y_test = mnist.load_split(PROCESSED_DIR / "mnist", "test")
+    x_test, y_test = load_split(PROCESSED_DIR / "mnist", "test")
     shown = mnist.showcase_indices(y_test)
     scores = {**metrics.data_source("mnist"), "test_samples": len(x_test)}
     table, pictures = [], {"original": x_test[shown]}
@@ -40,8 +40,8 @@ def evaluate_denoiser(args):
 
     config = params.load("denoiser", mnist.Denoiser)
     noise = params.load("noise", mnist.Noise)
-    x_test, y_test = mnist.load_split(PROCESSED_DIR / "mnist", "test")
-    x_noisy, _ = mnist.load_split(PROCESSED_DIR / "mnist_noisy", "test")
+    x_test, y_test = load_split(PROCESSED_DIR / "mnist", "test")
+    x_noisy, _ = load_split(PROCESSED_DIR / "mnist_noisy", "test")
     denoiser = load_model(MODELS_DIR / "denoiser.keras")
     baseline_path = MODELS_DIR / "autoencoder" / f"latent_{config.latent_size}.keras"
     if not baseline_path.is_file():
@@ -98,7 +98,7 @@ def evaluate_text(args):
     config = params.load("text.evaluate", text.Evaluation)
     corpus = PROCESSED_DIR / "text"
     vocabulary = text.load_vocabulary(corpus / "vocabulary.json")["chars"]
-    ids = text.load_arrays(corpus / "ids.npz")
+    ids = load_arrays(corpus / "ids.npz")
     model = load_model(MODELS_DIR / "text.keras")
     everything, start = np.concatenate([ids["train"], ids["validation"]]), len(ids["train"])
     if start < config.context_len:
@@ -141,7 +141,7 @@ def evaluate_sentiment(args):
 
     config = params.load("sentiment.evaluate", imdb.SentimentEvaluation)
     baseline_config = params.load("sentiment.baseline", imdb.TfidfBaseline)
-    x_test, y_test = imdb.load_split(PROCESSED_DIR / "imdb", "test")
+    x_test, y_test = load_split(PROCESSED_DIR / "imdb", "test")
     model = load_model(MODELS_DIR / "sentiment" / "model.keras")
     probabilities = model.predict(x_test, batch_size=512, verbose=0).ravel()
 

@@ -248,16 +248,6 @@ def save_split(path: Path, sequences: np.ndarray, labels: np.ndarray) -> None:
     save_arrays(path, x=sequences, y=labels.astype(np.uint8))
 
 
-def load_split(directory: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
-    """(sequences, labels) of one processed split, e.g. load_split("data/processed/imdb", "test")."""
-    path = Path(directory) / f"{split}.npz"
-    try:
-        with np.load(path) as arrays:
-            return arrays["x"], arrays["y"]
-    except FileNotFoundError:
-        raise StageError(f"{path}: missing (run dvc repro to build it)") from None
-
-
 def validation_split(labels: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Seeded, label-stratified (train_indices, validation_indices) over the train split."""
     if not 0 < fraction < 1:

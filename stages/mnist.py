@@ -82,11 +82,6 @@ def dataset(source):
     )
 
 
-def load_archive(path):
-    with np.load(path) as archive:
-        return {name: archive[name] for name in archive.files}
-
-
 def scale(images):
     """uint8 (N, 28, 28) -> float32 (N, 784) in [0, 1]."""
     return (images.reshape(len(images), PIXELS) / 255.0).astype(np.float32)
@@ -112,14 +107,3 @@ def showcase_indices(labels):
     """The first test digit of each class, so every picture shows the same ten digits."""
     return [int(np.flatnonzero(labels == digit)[0]) for digit in range(CLASSES) if (labels == digit).any()]
 
-
-def load_split(directory, split):
-    """(x, y) of one processed split, e.g. load_split("data/processed/mnist", "test")."""
-    from stages.cli import StageError
-
-    path = f"{directory}/{split}.npz"
-    try:
-        with np.load(path) as arrays:
-            return arrays["x"], arrays["y"]
-    except FileNotFoundError:
-        raise StageError(f"{path}: missing (run dvc repro to build it)") from None

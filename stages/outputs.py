@@ -44,6 +44,25 @@ def save_arrays(path, **arrays):
         np.savez_compressed(temporary, **arrays)
 
 
+def load_arrays(path):
+    """{name: array} of a saved .npz, or a StageError saying how to build it."""
+    import numpy as np
+
+    from stages.cli import StageError
+
+    try:
+        with np.load(path) as arrays:
+            return {name: arrays[name] for name in arrays.files}
+    except FileNotFoundError:
+        raise StageError(f"{path}: missing (run dvc repro to build it)") from None
+
+
+def load_split(directory, split):
+    """(x, y) of one processed split, e.g. load_split("data/processed/mnist", "test")."""
+    arrays = load_arrays(Path(directory) / f"{split}.npz")
+    return arrays["x"], arrays["y"]
+
+
 def save_model(model, path):
     with atomic_path(path) as temporary:
         model.save(temporary)

