@@ -1,8 +1,9 @@
 """Metric functions shared by the evaluators, and the provenance fields every metrics file carries."""
 import json
-from pathlib import Path
 
 import numpy as np
+
+from stages.paths import source_record
 
 # Keras clips probabilities the same way before taking logs.
 EPSILON = 1e-7
@@ -98,7 +99,7 @@ def curve_points(x, y, x_name, y_name, max_points=500):
     return [{x_name: round(float(x[i]), 5), y_name: round(float(y[i]), 5)} for i in keep]
 
 
-def data_source(name, raw_dir="data/raw"):
+def data_source(name):
     """Where a dataset came from (mirror, url or fallback), so no fallback run passes for a full one."""
-    record = json.loads((Path(raw_dir) / f"{name}.source.json").read_text(encoding="utf-8"))
+    record = json.loads(source_record(name).read_text(encoding="utf-8"))
     return {"data_source": record["kind"], "data_sha256": record["sha256"]}

@@ -1,4 +1,4 @@
-"""Stage outputs: atomic writing (a failed stage never leaves a half-written file), and loading models back."""
+"""Stage files: atomic writing (a failed stage never leaves a half-written file), and reading inputs back."""
 import json
 import os
 import tempfile
@@ -55,6 +55,20 @@ def load_arrays(path):
             return {name: arrays[name] for name in arrays.files}
     except FileNotFoundError:
         raise StageError(f"{path}: missing (run dvc repro to build it)") from None
+
+
+def raw_input(path, dataset, check=None):
+    """A raw dataset file, validated by `check` when given, or a StageError saying what is wrong."""
+    from stages.cli import StageError
+
+    if not Path(path).is_file():
+        raise StageError(f"{path}: missing (run: dvc repro download@{dataset})")
+    if check is not None:
+        try:
+            check(path)
+        except ValueError as error:
+            raise StageError(f"{path}: {error}") from None
+    return path
 
 
 def load_split(directory, split):

@@ -13,8 +13,10 @@ from typing import Callable
 
 from tqdm import tqdm
 
+from stages import params
 from stages.cli import StageError
 from stages.outputs import atomic_path, write_json
+from stages.paths import RAW, source_record
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +189,18 @@ def fetch(dataset, source, out_dir, mirror):
                 f"could not get {dataset.filename}; tried: {'; '.join(tried)}. Put {dataset.filename} and a "
                 f"SHA256SUMS file listing it in a directory and run with DATA_MIRROR=/path/to/that/directory"
             )
-    write_json(output.with_name(f"{dataset.name}.source.json"), record)
+    write_json(source_record(dataset.name, out_dir), record)
     log.info("%s: %s from %s (%s)", dataset.name, output, record["location"], record["kind"])
     return record
+
+
+def download(name, make_dataset):
+    """The download stage of dataset `name`: params `download.<name>`, $DATA_MIRROR, then fetch() into data/raw.
+
+    `make_dataset(source)` returns the Dataset spec; `source` is the validated params section.
+    """
+    source = params.load(f"download.{name}", params.Source)
+    dataset = make_dataset(source)
+    if "fallback" in source.sources and dataset.fallback is None:
+        raise StageError(f"params.yaml: download.{name}.sources: {name} has no offline fallback; remove 'fallback'")
+    return fetch(dataset, source, RAW, mirror=os.environ.get("DATA_MIRROR") or None)

@@ -1,5 +1,6 @@
 """Shared test fixtures: synthetic datasets, a scratch copy of the repository, and a dvc runner."""
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -97,6 +98,14 @@ class Repo:
         """Run `dvc repro` and return the names of the stages that actually ran."""
         return set(re.findall(r"Running stage '([^']+)'", self.dvc("repro", *targets)))
 
+    def stale(self):
+        """The stages `dvc status` reports as changed."""
+        result = subprocess.run(
+            [str(VENV_BIN / "dvc"), "status", "--json"], cwd=self.path, env=self.env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        return set(json.loads(result.stdout))
+
     def set_params(self, changes):
         set_params(self.path, changes)
 
@@ -111,15 +120,15 @@ class Repo:
         assert self.repro("-f", "-s", *stages) == set(stages)
         assert self.metrics_bytes() == before
 
-    def train_mirrored(self, *arguments):
-        """Run `python -m stages.train ARGUMENTS` under train.strategy=mirrored on two logical CPUs; return its log."""
+    def train_mirrored(self, project, *arguments):
+        """Run `python -m stages.<project>.train ARGUMENTS` under train.strategy=mirrored on two logical CPUs; return its log."""
         self.set_params({"train.strategy": "mirrored"})
         script = (
             "import runpy, sys, tensorflow as tf\n"
             "cpu = tf.config.list_physical_devices('CPU')[0]\n"
             "tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)\n"
-            f"sys.argv = ['stages.train', *{list(arguments)!r}]\n"
-            "runpy.run_module('stages.train', run_name='__main__')\n"
+            f"sys.argv = ['stages.{project}.train', *{list(arguments)!r}]\n"
+            f"runpy.run_module('stages.{project}.train', run_name='__main__')\n"
         )
         result = subprocess.run(
             [sys.executable, "-c", script], cwd=self.path, env=self.env, capture_output=True, text=True

@@ -1,11 +1,13 @@
 """Model builders: shapes and layer sizes."""
 import numpy as np
 
-from stages import models
+from stages.mnist.model import autoencoder
+from stages.sentiment.model import sentiment_lstm
+from stages.text.model import char_lstm
 
 
 def test_autoencoder_shapes():
-    model = models.autoencoder(latent_size=12, learning_rate=0.001)
+    model = autoencoder(latent_size=12, learning_rate=0.001)
     assert model.input_shape == (None, 784)
     assert model.output_shape == (None, 784)
     assert model.get_layer("encoder").units == 12
@@ -15,7 +17,7 @@ def test_autoencoder_shapes():
 
 
 def test_sentiment_lstm_masks_padding_and_keeps_the_cudnn_configuration():
-    model = models.sentiment_lstm(num_words=50, embedding_dim=8, lstm_units=6, dropout=0.3, learning_rate=0.001)
+    model = sentiment_lstm(num_words=50, embedding_dim=8, lstm_units=6, dropout=0.3, learning_rate=0.001)
     embedding, lstm = model.get_layer("embedding"), model.get_layer("lstm")
     assert (embedding.input_dim, embedding.output_dim, embedding.mask_zero) == (50, 8, True)
     assert lstm.units == 6 and lstm.dropout == 0.3 and lstm.recurrent_dropout == 0
@@ -29,7 +31,7 @@ def test_sentiment_lstm_masks_padding_and_keeps_the_cudnn_configuration():
 
 
 def test_char_lstm_objectives_and_cudnn_configuration():
-    every = models.char_lstm(20, embedding_size=4, lstm_units=6, dropout=0.3, learning_rate=0.003,
+    every = char_lstm(20, embedding_size=4, lstm_units=6, dropout=0.3, learning_rate=0.003,
                              objective="every_position")
     lstm = every.get_layer("lstm")
     assert lstm.return_sequences and lstm.recurrent_dropout == 0 and lstm.use_bias and not lstm.unroll
@@ -38,6 +40,6 @@ def test_char_lstm_objectives_and_cudnn_configuration():
     windows = np.array([[1, 2, 3, 4, 5], [5, 4, 3, 2, 1]], dtype=np.int32)
     per_position = every.predict(windows, verbose=0)
     assert per_position.shape == (2, 5, 20) and np.allclose(per_position.sum(axis=-1), 1, atol=1e-5)
-    last = models.char_lstm(20, 4, 6, 0.3, 0.003, objective="last_character")
+    last = char_lstm(20, 4, 6, 0.3, 0.003, objective="last_character")
     assert not last.get_layer("lstm").return_sequences
     assert last.predict(windows, verbose=0).shape == (2, 20)

@@ -1,31 +1,31 @@
 """Gaussian noise of the denoising project: statistics, clipping and seeding."""
 import numpy as np
 
-from stages import mnist
+from stages.denoiser.noise import add_noise
 
 IMAGES = np.full((400, 784), 0.5, dtype=np.float32)
 
 
 def test_unclipped_noise_has_the_requested_mean_and_std():
-    noise = mnist.add_noise(IMAGES, 0.3, clip=False, rng=np.random.default_rng(1)) - IMAGES
+    noise = add_noise(IMAGES, 0.3, clip=False, rng=np.random.default_rng(1)) - IMAGES
     # 313,600 draws: the standard errors of the mean and std are about 0.0005 and 0.0004.
     assert abs(noise.mean()) < 0.003
     assert abs(noise.std() - 0.3) < 0.003
 
 
 def test_clipped_noise_stays_in_the_unit_interval_and_clipping_is_active():
-    noisy = mnist.add_noise(IMAGES, 0.5, clip=True, rng=np.random.default_rng(1))
+    noisy = add_noise(IMAGES, 0.5, clip=True, rng=np.random.default_rng(1))
     assert noisy.min() == 0.0 and noisy.max() == 1.0
     assert noisy.dtype == np.float32
 
 
 def test_same_seed_same_noise_different_seed_different_noise():
-    first = mnist.add_noise(IMAGES, 0.5, clip=True, rng=np.random.default_rng(7))
-    again = mnist.add_noise(IMAGES, 0.5, clip=True, rng=np.random.default_rng(7))
-    other = mnist.add_noise(IMAGES, 0.5, clip=True, rng=np.random.default_rng(8))
+    first = add_noise(IMAGES, 0.5, clip=True, rng=np.random.default_rng(7))
+    again = add_noise(IMAGES, 0.5, clip=True, rng=np.random.default_rng(7))
+    other = add_noise(IMAGES, 0.5, clip=True, rng=np.random.default_rng(8))
     assert np.array_equal(first, again)
     assert not np.allclose(first, other)
 
 
 def test_zero_std_leaves_images_unchanged():
-    assert np.array_equal(mnist.add_noise(IMAGES, 0.0, clip=True, rng=np.random.default_rng(0)), IMAGES)
+    assert np.array_equal(add_noise(IMAGES, 0.0, clip=True, rng=np.random.default_rng(0)), IMAGES)

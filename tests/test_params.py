@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from stages import mnist, params
+from stages import params
+from stages.autoencoder.evaluate import Autoencoder
 from stages.cli import StageError
 
 ROOT_PARAMS = Path(__file__).resolve().parents[1] / "params.yaml"
@@ -25,7 +26,7 @@ def autoencoder(**changes):
 
 
 def test_the_committed_params_file_is_valid():
-    config = params.load("autoencoder", mnist.Autoencoder, ROOT_PARAMS)
+    config = params.load("autoencoder", Autoencoder, ROOT_PARAMS)
     assert config.latent_sizes == [16, 32, 64]
     assert params.load("download.mnist", params.Source, ROOT_PARAMS).sources[0] == "mirror"
 
@@ -44,7 +45,7 @@ def test_the_committed_params_file_is_valid():
 def test_bad_values_name_the_key(tmp_path, changes, expected):
     path = write(tmp_path, autoencoder(**changes))
     with pytest.raises(StageError, match=expected) as error:
-        params.load("autoencoder", mnist.Autoencoder, path)
+        params.load("autoencoder", Autoencoder, path)
     assert "\n" not in str(error.value)
 
 
@@ -52,7 +53,7 @@ def test_missing_key(tmp_path):
     data = autoencoder()
     del data["autoencoder"]["train"]["patience"]
     with pytest.raises(StageError, match=r"autoencoder\.train\.patience: Field required"):
-        params.load("autoencoder", mnist.Autoencoder, write(tmp_path, data))
+        params.load("autoencoder", Autoencoder, write(tmp_path, data))
 
 
 def test_missing_section(tmp_path):

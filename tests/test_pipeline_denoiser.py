@@ -4,7 +4,8 @@ import json
 import pandas as pd
 import pytest
 
-from stages import mnist, params
+from stages import params
+from stages.denoiser.noise import Noise
 from stages.cli import StageError
 
 TINY = {
@@ -62,4 +63,4 @@ def test_bad_noise_std_is_a_params_error(tmp_path, std, expected):
     path = tmp_path / "params.yaml"
     path.write_text(f"noise:\n  std: {std}\n  clip: true\n  seed: 1\n")
     with pytest.raises(StageError, match=rf"noise\.std: Input should be (a )?{expected}"):
-        params.load("noise", mnist.Noise, path)
+        params.load("noise", Noise, path)

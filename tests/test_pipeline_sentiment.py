@@ -73,7 +73,7 @@ def test_sentiment_pipeline_runs_caches_reruns_what_changed_and_predicts(repo, m
     assert len(curve) >= 1
 
     # Predict with the trained model, one review and a file of them.
-    predict = [sys.executable, "-m", "stages.predict", "sentiment"]
+    predict = [sys.executable, "-m", "stages.sentiment.predict"]
     run = dict(cwd=repo.path, env=repo.env, capture_output=True, text=True)
     result = subprocess.run([*predict, "A wonderful, superb and moving film."], **run)
     assert result.returncode == 0, result.stderr

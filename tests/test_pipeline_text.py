@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from conftest import write_manifest
 
-from stages import text
+from stages.text import corpus as text_corpus
 
 TINY = {
     "text.corpus.seq_len": 20,
@@ -66,7 +66,7 @@ def test_text_pipeline_runs_caches_and_reruns_only_generation_on_new_temperature
 
     scores = json.loads((repo.path / "metrics/text.json").read_text())
     assert scores["data_source"] == "mirror" and scores["context_len"] == 10
-    vocabulary = text.load_vocabulary(repo.path / "data/processed/text/vocabulary.json")["chars"]
+    vocabulary = text_corpus.load_vocabulary(repo.path / "data/processed/text/vocabulary.json")["chars"]
     assert 0 < scores["val_loss"] < math.log(len(vocabulary))  # better than uniform after two epochs
     assert scores["val_bpc"] == pytest.approx(scores["val_loss"] / math.log(2))
     assert scores["val_perplexity"] == pytest.approx(math.exp(scores["val_loss"]))

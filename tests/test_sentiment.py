@@ -53,7 +53,7 @@ def predict(*arguments, cwd):
     """Run the predict command (arguments may be bytes) in `cwd`, which has no trained model."""
     environment = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
     return subprocess.run(
-        [sys.executable, "-m", "stages.predict", "sentiment", *arguments],
+        [sys.executable, "-m", "stages.sentiment.predict", *arguments],
         cwd=cwd, env=environment, capture_output=True, text=True,
     )
 

