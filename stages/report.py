@@ -35,6 +35,8 @@ pre, blockquote { background: #f6f6f6; padding: 0.8em; white-space: pre-wrap; }
 blockquote { font-family: serif; font-size: 1.05em; margin: 0.5em 0 1em; }
 """
 SAMPLES = Path("plots/text/samples")
+# The section for plots and metrics files of no project (say, a plot an older revision declared).
+OTHER = "Other plots and metrics"
 
 
 @dataclass
@@ -192,6 +194,11 @@ def summary(results):
     ]
 
 
+def owner(path):
+    """The title of the project a metrics or plot file belongs to."""
+    return next((project.title for project in PROJECTS if project.owns(path)), OTHER)
+
+
 def text_samples(results):
     """The generated samples as readable text, by temperature, each with its own metrics."""
     blocks = []
@@ -203,17 +210,14 @@ def text_samples(results):
     return blocks
 
 
-def project_section(project, results, figures):
+def section(title, results, samples, figures, metric_files):
     """Key pictures first, then the charts, then every metric: each file's table."""
-    metrics = {path for revision in results.revisions for path in results.metrics[revision] if project.owns(path)}
-    if not metrics and not figures:
+    if not (samples or figures or metric_files):
         return []
-    blocks = [("h2", project.title)]
-    if project.owns(str(SAMPLES)) and not results.comparing:
-        blocks += text_samples(results)
+    blocks = [("h2", title), *samples]
     blocks.append(("figures", [f for f in figures if f.is_image] + [f for f in figures if not f.is_image]))
-    blocks.append(("h3", "Metrics"))
-    for path in sorted(metrics):
+    blocks += [("h3", "Metrics")] if metric_files else []
+    for path in sorted(metric_files):
         keys = dict.fromkeys(key for revision in results.revisions for key in results.metrics[revision].get(path, {}))
         rows = [
             {"metric": key} | side_by_side(
@@ -221,6 +225,24 @@ def project_section(project, results, figures):
             for key in keys
         ]
         blocks += [("p", path), ("table", "metrics", rows)]
+    return blocks
+
+
+def sections(results, figures, pipeline):
+    """One section per project, in pipeline order, then one for the files of none."""
+    titles = [project.title for project in PROJECTS] + [OTHER]
+    figures_of, metric_files_of = {title: [] for title in titles}, {title: set() for title in titles}
+    # A chart belongs to the project of the first data file it draws; an image plot is named by its file.
+    drawn_from = {title: files[0] for title, files in plot_files(pipeline).items()}
+    for figure in figures:
+        figures_of[owner(drawn_from.get(figure.title, figure.title))].append(figure)
+    for revision in results.revisions:
+        for path in results.metrics[revision]:
+            metric_files_of[owner(path)].add(path)
+    blocks = []
+    for title in titles:
+        samples = text_samples(results) if title == owner(str(SAMPLES)) and not results.comparing else []
+        blocks += section(title, results, samples, figures_of[title], metric_files_of[title])
     return blocks
 
 
@@ -263,14 +285,10 @@ def header(results):
 
 def build(output, revisions):
     pipeline = yaml.safe_load(Path("dvc.yaml").read_text())
-    owners = {title: files[0] for title, files in plot_files(pipeline).items()}
     with tempfile.TemporaryDirectory() as scratch:
         results = compared_results(revisions, scratch) if revisions else workspace_results(pipeline, scratch)
         figures = render_plots(results, output / "plots")
-    blocks = [("h1", "Pipeline report"), *header(results), *summary(results)]
-    for project in PROJECTS:
-        mine = [figure for figure in figures if project.owns(owners.get(figure.title, figure.title))]
-        blocks += project_section(project, results, mine)
+    blocks = [("h1", "Pipeline report"), *header(results), *summary(results), *sections(results, figures, pipeline)]
     if not results.comparing:
         sources = data_sources()
         blocks += [("h2", "Data sources"), ("table", "sources", sources) if sources else
