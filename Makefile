@@ -29,9 +29,10 @@ repro: setup
 test: setup browser
 	pytest
 
-# An offline HTML/Markdown report of the current metrics, params, data sources, plots and text samples.
+# An offline HTML/Markdown report: each project's result against its baseline, then its pictures,
+# curves and metrics. REVS="<rev> <rev> ..." (git revisions or DVC experiment names) compares them instead.
 report: setup
-	python -m stages.report
+	python -m stages.report$(if $(REVS), --revs $(REVS))
 
 # Common sweeps, queued as DVC experiments and run one after another; compare them with
 # `dvc exp show --md`. Each leaves the workspace params.yaml as it was.

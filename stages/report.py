@@ -1,7 +1,9 @@
-"""Offline report: every metric, param, data source, plot and text sample, as report/index.html and report.md.
+"""Offline report: what each project achieved, then one section per project, as report/index.html and report.md.
 
-Vega-Lite specs come from `dvc plots show --json` and are rendered to static SVG by vl-convert,
-so the page needs no network (DVC's own page loads Vega from a CDN).
+With --revs it compares git revisions or DVC experiments instead of showing the workspace: metrics side
+by side with their difference, and each plot's series overlaid per revision. Plots come from
+`dvc plots show/diff --json`; their Vega-Lite specs are rendered to static SVG by vl-convert, so the
+page needs no network (DVC's own page loads Vega from a CDN).
 """
 import argparse
 import html
@@ -11,26 +13,59 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
 
 from stages.cli import StageError, run
+from stages.headlines import NOT_RUN, PROJECTS
 from stages.outputs import atomic_path, write_text
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; overflow-wrap: anywhere; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
+table.summary th { background: #eef3fa; }
 figure { display: inline-block; margin: 0.5em; vertical-align: top; }
 img { max-width: 100%; }
-pre { background: #f6f6f6; padding: 0.8em; white-space: pre-wrap; }
+pre, blockquote { background: #f6f6f6; padding: 0.8em; white-space: pre-wrap; }
+blockquote { font-family: serif; font-size: 1.05em; margin: 0.5em 0 1em; }
 """
+SAMPLES = Path("plots/text/samples")
+# The section for plots and metrics files of no project (say, a plot an older revision declared).
+OTHER = "Other plots and metrics"
+
+
+@dataclass
+class Results:
+    """What the report shows: one or more revisions' metrics and DVC's plots of them."""
+
+    revisions: list
+    metrics: dict  # {revision: {metrics file: {flattened key: value}}}
+    plots: dict  # {title: [renderer]}, as `dvc plots show/diff --json` gives them
+
+    @property
+    def comparing(self):
+        return len(self.revisions) > 1
+
+
+def dvc_json(*arguments):
+    done = subprocess.run([sys.executable, "-m", "dvc", *arguments, "--json"], capture_output=True, text=True)
+    if done.returncode != 0:
+        last_line = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise StageError(f"dvc {' '.join(arguments)} failed: {last_line}")
+    return json.loads(done.stdout)
+
+
+def git(*arguments):
+    return subprocess.run(["git", *arguments], capture_output=True, text=True).stdout.strip()
 
 
 def flatten(data, prefix=""):
-    """{"a": {"b": 1}} -> {"a.b": 1}."""
+    """{"a": {"b": 1}} -> {"a.b": 1}, as `dvc metrics diff` names nested metrics."""
     if not isinstance(data, dict):
         return {prefix: data}
     flat = {}
@@ -46,51 +81,229 @@ def metric_files(pipeline):
         yield from sorted(path.rglob("*.json")) if path.is_dir() else [path]
 
 
+def workspace_results(pipeline, scratch):
+    metrics = {str(path): flatten(json.loads(path.read_text())) for path in metric_files(pipeline) if path.is_file()}
+    return Results(["workspace"], {"workspace": metrics}, dvc_json("plots", "show", "-o", scratch)["data"])
+
+
+def compared_results(revisions, scratch):
+    first, *others = revisions
+    metrics = {revision: {} for revision in revisions}
+    for other in others:
+        for path, changes in dvc_json("metrics", "diff", "--all", first, other).items():
+            for key in sorted(changes):
+                metrics[first].setdefault(path, {})[key] = changes[key].get("old")
+                metrics[other].setdefault(path, {})[key] = changes[key].get("new")
+    return Results(revisions, metrics, dvc_json("plots", "diff", "-o", scratch, *revisions)["data"])
+
+
+def changed_params(revisions):
+    """{param: {revision: value}} for each param that differs between the first revision and another."""
+    first, *others = revisions
+    changed = {}
+    for other in others:
+        for changes in dvc_json("params", "diff", first, other).values():
+            for key, change in changes.items():
+                changed.setdefault(key, {}).update({first: change["old"], other: change["new"]})
+    for values in changed.values():
+        for revision in revisions:
+            values.setdefault(revision, values[first])
+    return changed
+
+
+def plot_files(pipeline):
+    """{plot title: the data files it draws}, from the top-level `plots` of dvc.yaml."""
+    files = {}
+    for entry in pipeline.get("plots", []):
+        if isinstance(entry, str):
+            files[entry] = [entry]
+            continue
+        [(title, spec)] = entry.items()
+        axes = [(spec or {}).get("y"), (spec or {}).get("x")]
+        files[title] = [path for axis in axes if isinstance(axis, dict) for path in axis] or [title]
+    return files
+
+
 def slug(text):
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-def render_plots(output_dir):
-    """Render every plot of `dvc plots show` into output_dir/plots; return [(title, file name)]."""
+@dataclass
+class Figure:
+    title: str
+    file: str
+    caption: str
+    is_image: bool  # a picture the pipeline drew itself, rather than a DVC chart
+
+
+def render_plots(results, directory):
+    """Write every plot into directory: Vega-Lite as SVG, images as they are. Returns [Figure]."""
     import vl_convert
 
-    with tempfile.TemporaryDirectory() as scratch:
-        shown = subprocess.run(
-            [sys.executable, "-m", "dvc", "plots", "show", "--json", "-o", scratch], capture_output=True, text=True
-        )
-        if shown.returncode != 0:
-            raise StageError(f"dvc plots show failed: {shown.stderr.strip()}")
-        plots = json.loads(shown.stdout)
-        rendered = []
-        for title, renderers in plots.get("data", plots).items():
-            for renderer in renderers:
-                if renderer["type"] == "vega":
-                    name = f"{slug(title)}.svg"
-                    svg = vl_convert.vegalite_to_svg(renderer["content"])
-                    write_text(output_dir / "plots" / name, svg)
-                else:
-                    source = Path(renderer["url"])
-                    name = f"{slug(title)}{source.suffix}"
-                    with atomic_path(output_dir / "plots" / name) as temporary:
-                        shutil.copyfile(source, temporary)
-                rendered.append((title, name))
-    return rendered
+    figures = []
+    for title, renderers in results.plots.items():
+        for renderer in renderers:
+            if renderer["type"] == "vega":
+                name = f"{slug(title)}.svg"
+                write_text(directory / name, vl_convert.vegalite_to_svg(renderer["content"]))
+                figures.append(Figure(title, name, title, False))
+                continue
+            [revision] = renderer["revisions"]
+            source = Path(renderer["url"])
+            name = f"{slug(title)}_{slug(revision)}{source.suffix}"
+            with atomic_path(directory / name) as temporary:
+                shutil.copyfile(source, temporary)
+            figures.append(Figure(title, name, f"{title} ({revision})" if results.comparing else title, True))
+    return figures
 
 
-def data_sources():
-    records = [json.loads(path.read_text()) for path in sorted(Path("data/raw").glob("*.source.json"))]
-    return [
-        {key: record.get(key) for key in ("dataset", "kind", "location", "sha256", "train_samples", "test_samples")}
-        for record in records
+def side_by_side(revisions, values):
+    """Table columns for {revision: value}: one value, or each revision's value then its difference from the first."""
+    if len(revisions) == 1:
+        return {"value": values.get(revisions[0])}
+    first, *others = revisions
+    row = {revision: values.get(revision) for revision in revisions}
+    for other in others:
+        old, new = values.get(first), values.get(other)
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (old, new))
+        row[f"{other} − {first}"] = new - old if numbers else None
+    return row
+
+
+def summary(results):
+    rows = []
+    for project in PROJECTS:
+        headlines = {revision: project.headline_of(results.metrics[revision]) for revision in results.revisions}
+        shown = next((h for h in headlines.values() if h is not NOT_RUN), NOT_RUN)
+        row = {"project": project.title, "headline metric": shown.metric}
+        if results.comparing:
+            rows.append(row | side_by_side(results.revisions, {r: h.value for r, h in headlines.items()}))
+        else:
+            rows.append(row | {
+                "value": shown.value, "baseline": shown.baseline, "baseline value": shown.baseline_value,
+                "gain": shown.gain, "spread over seeds": None,
+            })
+    blocks = [("h2", "Summary"), ("table", "summary", rows)]
+    if results.comparing:
+        return blocks + [("p", "Each headline metric at each revision, and its difference from the first.")]
+    sentences = [project.headline_of(results.metrics["workspace"]).sentence for project in PROJECTS]
+    return blocks + [
+        ("p", "Gain: how far the headline is ahead of its baseline, in the metric's unit (negative: behind it; "
+              "for a loss, lower is better). Spread over seeds: — until the pipeline records runs over several seeds."),
+        ("list", [sentence for sentence in sentences if sentence]),
     ]
 
 
-def text_samples():
-    """Generated text pages kept under plots/ as markdown (each project's summary of its samples)."""
-    return [(str(path), path.read_text(encoding="utf-8")) for path in sorted(Path("plots").rglob("*.md"))]
+def owner(path):
+    """The title of the project a metrics or plot file belongs to."""
+    return next((project.title for project in PROJECTS if project.owns(path)), OTHER)
+
+
+def text_samples(results):
+    """The generated samples as readable text, by temperature, each with its own metrics."""
+    blocks = []
+    for path in sorted(SAMPLES.glob("temperature_*.txt"), key=lambda p: float(p.stem.removeprefix("temperature_"))):
+        scores = results.metrics["workspace"].get(f"metrics/text_samples/{path.stem}.json", {})
+        measured = ", ".join(f"{key} {value:.3g}" for key, value in scores.items() if key not in ("temperature", "length"))
+        blocks += [("h3", f"Sample at temperature {path.stem.removeprefix('temperature_')}"), ("p", measured),
+                   ("quote", path.read_text(encoding="utf-8"))]
+    return blocks
+
+
+def section(title, results, samples, figures, metric_files):
+    """Key pictures first, then the charts, then every metric: each file's table."""
+    if not (samples or figures or metric_files):
+        return []
+    blocks = [("h2", title), *samples]
+    blocks.append(("figures", [f for f in figures if f.is_image] + [f for f in figures if not f.is_image]))
+    blocks += [("h3", "Metrics")] if metric_files else []
+    for path in sorted(metric_files):
+        keys = dict.fromkeys(key for revision in results.revisions for key in results.metrics[revision].get(path, {}))
+        rows = [
+            {"metric": key} | side_by_side(
+                results.revisions, {r: results.metrics[r].get(path, {}).get(key) for r in results.revisions})
+            for key in keys
+        ]
+        blocks += [("p", path), ("table", "metrics", rows)]
+    return blocks
+
+
+def sections(results, figures, pipeline):
+    """One section per project, in pipeline order, then one for the files of none."""
+    titles = [project.title for project in PROJECTS] + [OTHER]
+    figures_of, metric_files_of = {title: [] for title in titles}, {title: set() for title in titles}
+    # A chart belongs to the project of the first data file it draws; an image plot is named by its file.
+    drawn_from = {title: files[0] for title, files in plot_files(pipeline).items()}
+    for figure in figures:
+        figures_of[owner(drawn_from.get(figure.title, figure.title))].append(figure)
+    for revision in results.revisions:
+        for path in results.metrics[revision]:
+            metric_files_of[owner(path)].add(path)
+    blocks = []
+    for title in titles:
+        samples = text_samples(results) if title == owner(str(SAMPLES)) and not results.comparing else []
+        blocks += section(title, results, samples, figures_of[title], metric_files_of[title])
+    return blocks
+
+
+def data_sources():
+    """Where each dataset came from: source kind, file name, and its URL or fallback (never a path of this machine)."""
+    rows = []
+    for path in sorted(Path("data/raw").glob("*.source.json")):
+        record = json.loads(path.read_text())
+        origin = "" if Path(record["location"]).is_absolute() else record["location"]
+        counts = {k: v for k, v in record.items() if k not in ("dataset", "kind", "location", "file", "sha256")}
+        rows.append({
+            "dataset": record["dataset"], "source": record["kind"], "file": Path(record["file"]).name,
+            "from": origin, "size": ", ".join(f"{k} {v}" for k, v in counts.items()), "sha256": record["sha256"],
+        })
+    return rows
+
+
+def with_commit(revision):
+    """A revision name with the commit it stands for, where git knows it (not for DVC experiment names)."""
+    commit = git("rev-parse", "--short", "--verify", "-q", f"{revision}^{{commit}}")
+    return f"{revision} ({commit})" if commit and not revision.startswith(commit) else revision
+
+
+def header(results):
+    built = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    if results.comparing:
+        changed = changed_params(results.revisions)
+        params = [f"{key}: " + ", ".join(f"{values[r]} at {r}" for r in results.revisions) for key, values in changed.items()]
+        return [
+            ("p", f"Compares {', '.join(map(with_commit, results.revisions))}; built {built}."),
+            ("p", "Params that differ:" if params else "No params differ."), ("list", params),
+        ]
+    revision = git("rev-parse", "--short", "HEAD")
+    dirty = " with uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else ""
+    return [
+        ("p", f"Shows the workspace at git revision {revision}{dirty}; built {built}."),
+        ("details", "params.yaml", Path("params.yaml").read_text()),
+    ]
+
+
+def build(output, revisions):
+    pipeline = yaml.safe_load(Path("dvc.yaml").read_text())
+    with tempfile.TemporaryDirectory() as scratch:
+        results = compared_results(revisions, scratch) if revisions else workspace_results(pipeline, scratch)
+        figures = render_plots(results, output / "plots")
+    blocks = [("h1", "Pipeline report"), *header(results), *summary(results), *sections(results, figures, pipeline)]
+    if not results.comparing:
+        sources = data_sources()
+        blocks += [("h2", "Data sources"), ("table", "sources", sources) if sources else
+                   ("p", "No provenance records in data/raw: run dvc repro.")]
+    write_text(output / "report.md", to_markdown(blocks))
+    write_text(output / "index.html", to_html(blocks))
+    # Images of earlier builds that this page no longer shows.
+    for stale in set((output / "plots").glob("*")) - {output / "plots" / figure.file for figure in figures}:
+        stale.unlink()
+    print(f"{output}/index.html: {', '.join(results.revisions)}; {len(figures)} plots")
 
 
 def cell(value):
+    if value is None:
+        return "<td>—</td>"
     if isinstance(value, float):
         return f'<td class="number">{value:.4g}</td>'
     if isinstance(value, int) and not isinstance(value, bool):
@@ -98,75 +311,75 @@ def cell(value):
     return f"<td>{html.escape(str(value))}</td>"
 
 
-def html_table(rows):
-    if not rows:
-        return "<p>none</p>"
-    header = "".join(f"<th>{html.escape(str(key))}</th>" for key in rows[0])
-    body = "".join("<tr>" + "".join(cell(value) for value in row.values()) + "</tr>" for row in rows)
-    return f"<table><tr>{header}</tr>{body}</table>"
+def markdown_cell(value):
+    if value is None:
+        return "—"
+    return f"{value:.4g}" if isinstance(value, float) else str(value).replace("|", "\\|")
 
 
-def markdown_table(rows):
-    if not rows:
-        return "none\n"
-    keys = list(rows[0])
-    lines = ["| " + " | ".join(keys) + " |", "|" + " --- |" * len(keys)]
-    for row in rows:
-        lines.append("| " + " | ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row.values()) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def build(output_dir):
-    pipeline = yaml.safe_load(Path("dvc.yaml").read_text())
-    params = yaml.safe_load(Path("params.yaml").read_text())
-    metrics = {
-        str(path): [{"metric": k, "value": v} for k, v in flatten(json.loads(path.read_text())).items()]
-        for path in metric_files(pipeline)
-        if path.is_file()
-    }
-    sources = data_sources()
-    plots = render_plots(output_dir)
-    samples = text_samples()
-
+def to_html(blocks):
     page = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Pipeline report</title><style>{STYLE}</style></head><body>"]
-    markdown = ["# Pipeline report\n"]
-    page.append("<h1>Pipeline report</h1><h2>Data sources</h2>")
-    markdown.append("## Data sources\n")
-    if sources:
-        page.append(html_table(sources))
-        markdown.append(markdown_table(sources))
-    else:
-        page.append("<p>No provenance records in data/raw: run <code>dvc repro</code> (see data_source in the metrics).</p>")
-        markdown.append("No provenance records in data/raw: run `dvc repro` (see data_source in the metrics).\n")
-    page.append("<h2>Metrics</h2>")
-    markdown.append("## Metrics\n")
-    for path, rows in metrics.items():
-        page.append(f"<h3>{html.escape(path)}</h3>{html_table(rows)}")
-        markdown.append(f"### {path}\n\n{markdown_table(rows)}")
-    page.append("<h2>Plots</h2>")
-    markdown.append("## Plots\n")
-    for title, name in plots:
-        page.append(f"<figure><img src='plots/{name}' alt='{html.escape(title)}'><figcaption>{html.escape(title)}</figcaption></figure>")
-        markdown.append(f"![{title}](plots/{name})\n")
-    page.append("<h2>Generated text</h2>")
-    markdown.append("## Generated text\n")
-    for path, text in samples:
-        page.append(f"<h3>{html.escape(path)}</h3><pre>{html.escape(text)}</pre>")
-        markdown.append(f"### {path}\n\n```\n{text}\n```\n")
-    page.append("<h2>Params</h2>")
-    markdown.append("## Params\n")
-    dumped = yaml.safe_dump(params, sort_keys=False)
-    page.append(f"<pre>{html.escape(dumped)}</pre></body></html>")
-    markdown.append(f"```yaml\n{dumped}```\n")
-    write_text(output_dir / "report.md", "\n".join(markdown))
-    write_text(output_dir / "index.html", "\n".join(page))
-    print(f"{output_dir}/index.html: {len(metrics)} metrics files, {len(plots)} plots, {len(samples)} text samples")
+    for kind, *content in blocks:
+        match kind, content:
+            case ("h1" | "h2" | "h3"), [text]:
+                page.append(f"<{kind}>{html.escape(text)}</{kind}>")
+            case "p", [text]:
+                page.append(f"<p>{html.escape(text)}</p>")
+            case "list", [items]:
+                page.append("<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in items) + "</ul>")
+            case "quote", [text]:
+                page.append(f"<blockquote>{html.escape(text)}</blockquote>")
+            case "details", [title, text]:
+                page.append(f"<details><summary>{html.escape(title)}</summary><pre>{html.escape(text)}</pre></details>")
+            case "table", [name, rows]:
+                header_cells = "".join(f"<th>{html.escape(str(key))}</th>" for key in rows[0])
+                body = "".join("<tr>" + "".join(cell(v) for v in row.values()) + "</tr>" for row in rows)
+                page.append(f"<table class='{name}'><tr>{header_cells}</tr>{body}</table>")
+            case "figures", [figures]:
+                # A chart carries its title; a picture gets it as a caption.
+                page.extend(
+                    f"<figure><img src='plots/{f.file}' alt='{html.escape(f.caption)}'>"
+                    + (f"<figcaption>{html.escape(f.caption)}</figcaption>" if f.is_image else "")
+                    + "</figure>"
+                    for f in figures
+                )
+    return "\n".join(page + ["</body></html>"])
+
+
+def to_markdown(blocks):
+    lines = []
+    for kind, *content in blocks:
+        match kind, content:
+            case ("h1" | "h2" | "h3"), [text]:
+                lines.append("#" * int(kind[1]) + f" {text}\n")
+            case "p", [text]:
+                lines.append(f"{text}\n")
+            case "list", [items]:
+                lines.append("".join(f"- {item}\n" for item in items))
+            case "quote", [text]:
+                lines.append(f"```text\n{text.rstrip()}\n```\n")
+            case "details", [title, text]:
+                lines.append(f"<details><summary>{title}</summary>\n\n```yaml\n{text.rstrip()}\n```\n\n</details>\n")
+            case "table", [_, rows]:
+                table = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * len(rows[0])]
+                table += ["| " + " | ".join(markdown_cell(v) for v in row.values()) + " |" for row in rows]
+                lines.append("\n".join(table) + "\n")
+            case "figures", [figures]:
+                lines.extend(f"![{f.caption}](plots/{f.file})\n" for f in figures)
+    return "\n".join(lines)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=Path("report"), help="directory to write (default: report)")
-    build(parser.parse_args().output)
+    parser.add_argument(
+        "--revs", nargs="*", default=[], metavar="REV",
+        help="compare these git revisions or DVC experiment names (two or more) instead of showing the workspace",
+    )
+    arguments = parser.parse_args()
+    if len(arguments.revs) == 1:
+        raise StageError(f"--revs {arguments.revs[0]}: give two or more revisions to compare, or none for the workspace")
+    build(arguments.output, arguments.revs)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The offline report, built from the committed metrics and plots and loaded in headless Chromium."""
+"""The offline report, of the committed results and of two revisions of a tiny run, loaded in headless Chromium."""
 import functools
 import html
 import http.server
@@ -11,6 +11,8 @@ import threading
 import pytest
 
 from conftest import ROOT, VENV_BIN
+from stages import report
+from test_pipeline_autoencoder import TINY
 
 CHROMIUM = shutil.which("chromium")
 FLAGS = [
@@ -23,7 +25,8 @@ FLAGS = [
     "--disable-default-apps",
     "--no-first-run",
 ]
-# Loads the page in a same-origin frame, waits for every image, and reports what it saw.
+# Loads the page in a same-origin frame, waits for every image, and reports what it saw: title,
+# headings, images as drawn, and each table's class, header, first column and bottom edge in the frame.
 HARNESS = """<!DOCTYPE html><html><body><pre id="result">pending</pre>
 <iframe id="page" src="PAGE" width="1200" height="900"></iframe>
 <script>
@@ -37,6 +40,12 @@ frame.addEventListener("load", () => {
         title: doc.title,
         headings: Array.from(doc.querySelectorAll("h2")).map(h => h.textContent),
         images: images.map(img => [img.getAttribute("src"), img.naturalWidth, img.naturalHeight]),
+        tables: Array.from(doc.querySelectorAll("table")).map(table => ({
+          class: table.className,
+          header: Array.from(table.rows[0].cells).map(c => c.textContent),
+          first_column: Array.from(table.rows).slice(1).map(row => row.cells[0].textContent),
+          bottom: table.getBoundingClientRect().bottom,
+        })),
       });
     });
 });
@@ -102,18 +111,83 @@ def test_the_check_sees_outside_requests_and_broken_images(tmp_path):
     assert any("example.invalid" in url for url in outside)
 
 
-@needs_chromium
-def test_report_loads_offline_with_every_image_drawn(tmp_path):
+PROJECTS = ["MNIST autoencoder", "Denoising autoencoder", "Text generation", "IMDB sentiment"]
+FRAME_HEIGHT = 900
+
+
+def build_report(cwd, output, *arguments, env=None):
     built = subprocess.run(
-        [str(VENV_BIN / "python"), "-m", "stages.report", "--output", str(tmp_path / "report")],
-        cwd=ROOT, capture_output=True, text=True,
-        env={"PATH": f"{VENV_BIN}:/usr/bin:/bin"},
+        [str(VENV_BIN / "python"), "-m", "stages.report", "--output", str(output), *arguments],
+        cwd=cwd, capture_output=True, text=True, env=env or {"PATH": f"{VENV_BIN}:/usr/bin:/bin"},
     )
     assert built.returncode == 0, built.stderr
-    seen, outside = load_in_chromium(tmp_path / "report", "index.html", tmp_path)
+    return built.stdout
+
+
+def assert_loads_offline(seen, outside):
     assert outside == []
     assert seen["title"] == "Pipeline report"
-    assert seen["headings"] == ["Data sources", "Metrics", "Plots", "Generated text", "Params"]
-    assert len(seen["images"]) >= 5
     for source, width, height in seen["images"]:
         assert width > 0 and height > 0, f"{source} did not render"
+
+
+@needs_chromium
+def test_report_opens_on_a_summary_of_every_project_and_loads_offline(tmp_path):
+    build_report(ROOT, tmp_path / "report")
+    seen, outside = load_in_chromium(tmp_path / "report", "index.html", tmp_path)
+    assert_loads_offline(seen, outside)
+    assert seen["headings"] == ["Summary", *PROJECTS, "Data sources"]
+    assert len(seen["images"]) >= 15
+    summary = seen["tables"][0]
+    assert summary["class"] == "summary" and summary["first_column"] == PROJECTS
+    assert summary["header"][:6] == ["project", "headline metric", "value", "baseline", "baseline value", "gain"]
+    assert summary["bottom"] <= FRAME_HEIGHT, "the summary is not on the first screen"
+    sources = [source for source, _, _ in seen["images"]]
+    assert "plots/plots_sentiment_confusion_matrix_png_workspace.png" in sources
+    assert not any("sentiment_confusion_matrix_on" in source for source in sources), "DVC's count-less confusion chart"
+    assert str(ROOT) not in (tmp_path / "report/index.html").read_text()
+
+
+def test_data_sources_name_files_not_paths_of_this_machine(tmp_path, monkeypatch):
+    raw = tmp_path / "data/raw"
+    raw.mkdir(parents=True)
+    records = {
+        "mnist": {"kind": "mirror", "location": "/somewhere/datasets/mnist.npz", "file": "data/raw/mnist.npz"},
+        "text": {"kind": "url", "location": "https://example.org/prince.txt", "file": "data/raw/prince.txt"},
+        "imdb": {"kind": "url", "location": "/somewhere/reviews.csv.gz", "file": "data/raw/reviews.csv.gz"},
+    }
+    for name, record in records.items():
+        (raw / f"{name}.source.json").write_text(json.dumps({"dataset": name, "sha256": "ab", **record, "lines": 3}))
+    monkeypatch.chdir(tmp_path)
+    rows = report.data_sources()
+    assert [(row["source"], row["file"], row["from"]) for row in rows] == [
+        ("url", "reviews.csv.gz", ""), ("mirror", "mnist.npz", ""), ("url", "prince.txt", "https://example.org/prince.txt"),
+    ]
+    assert "/somewhere" not in json.dumps(rows)
+
+
+@needs_chromium
+def test_comparison_of_a_commit_and_an_experiment_loads_offline_side_by_side(repo, tmp_path):
+    repo.set_params({**TINY, "autoencoder.latent_sizes": [4]})
+    repo.repro("evaluate_autoencoder")
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.com"]
+    subprocess.run([*git, "add", "-A"], cwd=repo.path, check=True)
+    subprocess.run([*git, "commit", "-qm", "tiny run"], cwd=repo.path, check=True)
+    repo.dvc("exp", "run", "--name", "more-epochs", "-S", "autoencoder.train.epochs=3", "evaluate_autoencoder")
+
+    printed = build_report(repo.path, tmp_path / "report", "--revs", "HEAD", "more-epochs", env=repo.env)
+    assert "HEAD, more-epochs" in printed
+    seen, outside = load_in_chromium(tmp_path / "report", "index.html", tmp_path)
+    assert_loads_offline(seen, outside)
+    assert seen["headings"] == ["Summary", "MNIST autoencoder"]
+    summary, *metrics = seen["tables"]
+    assert summary["first_column"] == PROJECTS
+    assert summary["header"] == ["project", "headline metric", "HEAD", "more-epochs", "more-epochs − HEAD"]
+    [scores] = [table for table in metrics if "latent_4.test_loss" in table["first_column"]]
+    assert scores["header"] == ["metric", "HEAD", "more-epochs", "more-epochs − HEAD"]
+    # Each revision's picture, and one chart drawing both revisions' results.
+    sources = [source for source, _, _ in seen["images"]]
+    assert {"plots/plots_autoencoder_reconstructions_png_head.png",
+            "plots/plots_autoencoder_reconstructions_png_more_epochs.png"} <= set(sources)
+    chart = (tmp_path / "report/plots/autoencoder_test_bce_by_latent_size.svg").read_text()
+    assert "HEAD" in chart and "more-epochs" in chart

@@ -1,0 +1,106 @@
+"""The report's four projects, in pipeline order, and what each achieved against its baseline."""
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One project's headline metric against its baseline, and a sentence saying it in plain words."""
+
+    metric: str
+    value: float
+    baseline: str
+    baseline_value: float | None
+    # How far the value is ahead of the baseline, in the metric's unit (negative: behind it).
+    gain: float | None
+    sentence: str
+
+
+NOT_RUN = Headline("not run", None, None, None, None, "")
+
+
+def ahead(gain, unit, digits):
+    return f"{abs(gain):.{digits}f} {unit} {'better' if gain >= 0 else 'worse'}"
+
+
+def autoencoder(metrics):
+    scores = metrics["metrics/autoencoder.json"]
+    sizes = sorted(int(key.split(".")[0].removeprefix("latent_")) for key in scores if key.endswith(".test_loss"))
+    largest, smallest = sizes[-1], sizes[0]
+    loss, psnr = scores[f"latent_{largest}.test_loss"], scores[f"latent_{largest}.test_psnr"]
+    metric = f"test BCE, latent {largest}"
+    sentence = f"The autoencoder rebuilds test digits from a {largest}-number code at {loss:.4f} BCE ({psnr:.1f} dB PSNR)"
+    if smallest == largest:
+        return Headline(metric, loss, "—", None, None, sentence + ".")
+    baseline_loss, baseline_psnr = scores[f"latent_{smallest}.test_loss"], scores[f"latent_{smallest}.test_psnr"]
+    gain = baseline_loss - loss
+    sentence += (
+        f", {ahead(gain, 'BCE', 4)} than from a {smallest}-number code ({baseline_loss:.4f}, {baseline_psnr:.1f} dB)."
+    )
+    return Headline(metric, loss, f"latent {smallest}", baseline_loss, gain, sentence)
+
+
+def denoiser(metrics):
+    scores = metrics["metrics/denoiser.json"]
+    gain = scores["test_psnr"] - scores["baseline_psnr"]
+    sentence = (
+        f"The denoiser recovers {scores['test_psnr']:.1f} dB PSNR from std-{scores['noise_std']:g} noisy digits, "
+        f"{ahead(gain, 'dB', 1)} than the plain autoencoder of the same size ({scores['baseline_psnr']:.1f} dB); "
+        f"the noisy input itself is at {scores['noisy_psnr']:.1f} dB."
+    )
+    return Headline(
+        "test PSNR (dB)", scores["test_psnr"], "plain autoencoder, same size", scores["baseline_psnr"], gain, sentence
+    )
+
+
+def text(metrics):
+    scores = metrics["metrics/text.json"]
+    gain = scores["baseline_val_loss"] - scores["val_loss"]
+    order = scores["baseline_order"]
+    sentence = (
+        f"The character LSTM predicts held-out text at {scores['val_loss']:.3f} nats/char "
+        f"({scores['val_bpc']:.2f} bits/char), {ahead(gain, 'nats/char', 3)} than a {order}-gram character model "
+        f"({scores['baseline_val_loss']:.3f})."
+    )
+    return Headline(
+        "validation loss (nats/char)", scores["val_loss"], f"{order}-gram model", scores["baseline_val_loss"], gain,
+        sentence,
+    )
+
+
+def sentiment(metrics):
+    scores = metrics["metrics/sentiment.json"]
+    accuracy, baseline = 100 * scores["accuracy"], 100 * scores["baseline_accuracy"]
+    gain = accuracy - baseline
+    sentence = (
+        f"The LSTM labels {accuracy:.1f}% of the {scores['test_samples']} test reviews correctly "
+        f"(F1 {scores['f1']:.3f}), {ahead(gain, 'points', 1)} than TF-IDF + logistic regression "
+        f"({baseline:.1f}%, F1 {scores['baseline_f1']:.3f})."
+    )
+    return Headline("test accuracy (%)", accuracy, "TF-IDF + logistic regression", baseline, gain, sentence)
+
+
+@dataclass(frozen=True)
+class Project:
+    title: str
+    # Metrics and plot files at or under these paths belong to the project.
+    paths: tuple[str, ...]
+    headline: Callable[[dict], Headline]
+
+    def owns(self, path):
+        return any(path == prefix or path.startswith(prefix + "/") for prefix in self.paths)
+
+    def headline_of(self, metrics):
+        """The headline from one revision's metrics ({file: {key: value}}), or NOT_RUN."""
+        try:
+            return self.headline(metrics)
+        except KeyError:  # not run at this revision, or run before these metrics existed
+            return NOT_RUN
+
+
+PROJECTS = (
+    Project("MNIST autoencoder", ("metrics/autoencoder.json", "plots/autoencoder", "plots/train/autoencoder"), autoencoder),
+    Project("Denoising autoencoder", ("metrics/denoiser.json", "plots/denoiser", "plots/train/denoiser"), denoiser),
+    Project("Text generation", ("metrics/text.json", "metrics/text_samples", "plots/text", "plots/train/text"), text),
+    Project("IMDB sentiment", ("metrics/sentiment.json", "plots/sentiment", "plots/train/sentiment"), sentiment),
+)
