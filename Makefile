@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 DATA_MIRROR ?= $(if $(wildcard ../shared/datasets/SHA256SUMS),$(abspath ../shared/datasets))
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: setup browser repro test report sweep-noise sweep-autoencoder-lr
+.PHONY: setup browser repro test report seeds sweep-noise sweep-autoencoder-lr
 
 setup: $(INSTALLED)
 
@@ -43,3 +43,20 @@ sweep-noise: setup
 sweep-autoencoder-lr: setup
 	dvc exp run --queue -S 'autoencoder.train.learning_rate=0.0003,0.001,0.003'
 	DATA_MIRROR=$(DATA_MIRROR) dvc exp run --run-all
+
+# The headline results over several training seeds: one queued experiment per extra seed (named
+# seed-<n>, every trainer's seed set to n; HEAD's defaults are the first seed), run one after another,
+# then their mean, std, min and max in metrics/seeds.json. A seed already run is kept, not re-run.
+SEEDS ?= 1 2
+HEADLINES := metrics/autoencoder.json:latent_16.test_loss metrics/autoencoder.json:latent_32.test_loss \
+	metrics/autoencoder.json:latent_64.test_loss metrics/denoiser.json:test_psnr \
+	metrics/denoiser.json:psnr_gain_over_baseline_db \
+	metrics/text.json:val_loss metrics/text.json:val_loss_gain_over_baseline \
+	metrics/sentiment.json:accuracy metrics/sentiment.json:f1
+seeds: setup
+	for seed in $(SEEDS); do \
+	  dvc exp list --name-only | grep -qx seed-$$seed || dvc exp run --queue -n seed-$$seed \
+	    $(foreach project,autoencoder denoiser text sentiment,-S $(project).train.seed=$$seed); \
+	done
+	DATA_MIRROR=$(DATA_MIRROR) dvc exp run --run-all
+	python -m stages.seeds $(HEADLINES)

@@ -94,6 +94,10 @@ class Repo:
         assert result.returncode == 0, f"dvc {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
         return result.stdout + result.stderr
 
+    def git(self, *args):
+        git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.com"]
+        return subprocess.run([*git, *args], cwd=self.path, check=True, capture_output=True, text=True).stdout
+
     def repro(self, *targets):
         """Run `dvc repro` and return the names of the stages that actually ran."""
         return set(re.findall(r"Running stage '([^']+)'", self.dvc("repro", *targets)))

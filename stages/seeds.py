@@ -1,0 +1,76 @@
+"""Command: mean, standard deviation, min and max of headline metrics over the seed experiments of `make seeds`.
+
+The runs are the baseline commit (HEAD, the default seeds) and every DVC experiment on it whose name
+starts with `seed-`; the summary goes to metrics/seeds.json and a Markdown table to stdout.
+"""
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+
+from stages.cli import StageError, run
+from stages.outputs import write_json
+from stages.paths import METRICS
+
+SUMMARY = METRICS / "seeds.json"
+
+
+def runs_of_head(shown):
+    """{run name: {metrics file: data}} for HEAD and its `seed-*` experiments, from `dvc exp show --json`."""
+    head = next((entry for entry in shown if entry.get("rev") != "workspace"), None)
+    if head is None:
+        raise StageError("dvc exp show: no baseline commit (commit the pipeline's results first)")
+    found = {head.get("name") or head["rev"][:7]: head["data"]}
+    for experiment in head.get("experiments") or []:
+        name = experiment.get("name") or ""
+        for revision in experiment.get("revs") or []:
+            if name.startswith("seed-") and revision.get("data") and not revision.get("error"):
+                found[name] = revision["data"]
+    return {name: {path: entry.get("data", {}) for path, entry in (data.get("metrics") or {}).items()}
+            for name, data in found.items()}
+
+
+def value(metrics, path, key):
+    data = metrics.get(path, {})
+    for part in key.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("headlines", nargs="+", metavar="FILE:KEY", help="e.g. metrics/text.json:val_loss")
+    headlines = parser.parse_args().headlines
+    for headline in headlines:
+        if ":" not in headline:
+            raise StageError(f"{headline!r}: expected FILE:KEY, e.g. metrics/text.json:val_loss")
+    shown = subprocess.run(
+        [sys.executable, "-m", "dvc", "exp", "show", "--json"], capture_output=True, text=True
+    )
+    if shown.returncode != 0:
+        raise StageError(f"dvc exp show failed: {shown.stderr.strip()}")
+    runs = runs_of_head(json.loads(shown.stdout))
+    if len(runs) < 2:
+        raise StageError("no `seed-*` experiments on HEAD: run `make seeds` first")
+    summary = {"runs": list(runs), "metrics": {}}
+    print(f"| metric ({len(runs)} seeds: {', '.join(runs)}) | mean | std | min | max |")
+    print("| --- | --- | --- | --- | --- |")
+    for headline in headlines:
+        path, key = headline.split(":", 1)
+        values = {name: value(metrics, path, key) for name, metrics in runs.items()}
+        missing = [name for name, number in values.items() if not isinstance(number, (int, float))]
+        if missing:
+            raise StageError(f"{headline}: no number in runs {missing}")
+        numbers = list(values.values())
+        stats = {"mean": statistics.fmean(numbers), "std": statistics.stdev(numbers),
+                 "min": min(numbers), "max": max(numbers), "values": values}
+        summary["metrics"][headline] = stats
+        print(f"| {headline} | {stats['mean']:.4f} | {stats['std']:.4f} | {stats['min']:.4f} | {stats['max']:.4f} |")
+    write_json(SUMMARY, summary)
+
+
+if __name__ == "__main__":
+    run(main)

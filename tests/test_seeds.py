@@ -1,0 +1,43 @@
+"""The seed spread: queued seed experiments on a tiny autoencoder run, summarised by stages.seeds."""
+import json
+import subprocess
+import sys
+
+from conftest import VENV_BIN
+
+HEADLINE = "metrics/autoencoder.json:latent_4.test_loss"
+
+
+def test_seed_experiments_are_summarised_with_their_spread(repo):
+    repo.set_params({"autoencoder.latent_sizes": [4], "autoencoder.train.epochs": 1,
+                     "autoencoder.train.batch_size": 64})
+    repo.repro("evaluate_autoencoder")
+    repo.git("add", "-A")
+    repo.git("commit", "-qm", "baseline")
+    for seed in (1, 2):
+        repo.dvc("exp", "run", "--queue", "-n", f"seed-{seed}", "-S", f"autoencoder.train.seed={seed}")
+    repo.dvc("exp", "run", "--run-all")
+
+    summary = subprocess.run(
+        [sys.executable, "-m", "stages.seeds", HEADLINE], cwd=repo.path, env=repo.env, capture_output=True, text=True
+    )
+    assert summary.returncode == 0, summary.stderr
+    assert f"| {HEADLINE} |" in summary.stdout
+    seeds = json.loads((repo.path / "metrics/seeds.json").read_text())
+    assert len(seeds["runs"]) == 3 and {"seed-1", "seed-2"} < set(seeds["runs"])
+    stats = seeds["metrics"][HEADLINE]
+    values = list(stats["values"].values())
+    assert len(set(values)) == 3  # each seed trained its own model
+    baseline = json.loads((repo.path / "metrics/autoencoder.json").read_text())["latent_4"]["test_loss"]
+    assert baseline in values
+    assert stats["min"] == min(values) < stats["mean"] < stats["max"] == max(values) and stats["std"] > 0
+
+
+def test_without_seed_experiments_it_says_what_to_run(repo):
+    repo.git("add", "-A")
+    repo.git("commit", "-qm", "nothing run")
+    result = subprocess.run(
+        [str(VENV_BIN / "python"), "-m", "stages.seeds", HEADLINE], cwd=repo.path, env=repo.env,
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 2 and "make seeds" in result.stderr
