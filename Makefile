@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 DATA_MIRROR ?= $(if $(wildcard ../shared/datasets/SHA256SUMS),$(abspath ../shared/datasets))
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: setup browser repro test report sweep-noise sweep-autoencoder-lr
+.PHONY: setup browser repro test report sweep-noise sweep-autoencoder-lr publish
 
 setup: $(INSTALLED)
 
@@ -42,3 +42,10 @@ sweep-noise: setup
 sweep-autoencoder-lr: setup
 	dvc exp run --queue -S 'autoencoder.train.learning_rate=0.0003,0.001,0.003'
 	DATA_MIRROR=$(DATA_MIRROR) dvc exp run --run-all
+
+# Publishes a new version of MODEL, one of the `artifacts:` in dvc.yaml, from the current commit: its
+# files go to the DVC remote, then GTO tags the commit MODEL@vX.Y.Z and pushes the tag to origin.
+# Anyone can then download it with `dvc artifacts get <git url> MODEL`. Run it after `dvc repro` and a commit.
+publish:
+	dvc push
+	gto register $(MODEL) --push
