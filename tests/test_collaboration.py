@@ -46,6 +46,7 @@ class Team:
 
 
 def keep_autoencoder_stages(repo):
+    """Cut the scratch dvc.yaml down to the autoencoder stages, the only ones the scratch run has results for."""
     path = repo.path / "dvc.yaml"
     pipeline = yaml.safe_load(path.read_text())
     stages = pipeline["stages"]
@@ -172,7 +173,7 @@ def test_a_registered_model_version_downloads_with_dvc_artifacts_get_and_predict
     model_path = empty / "autoencoder/latent_4.keras"
     assert md5(model_path) == md5(origin.path / MODEL)
 
-    import keras
+    import keras  # here, so that TensorFlow loads only when this test runs
 
     model = keras.models.load_model(model_path)
     test = np.load(origin.path / "data/processed/mnist/test.npz")["x"]
