@@ -1,22 +1,32 @@
 # Two commands: `make repro` runs the whole pipeline, `make test` runs the tests; both set up .venv first.
 PYTHON ?= python3.11
 VENV := .venv
-INSTALLED := $(VENV)/.installed
+# GPU=1 installs TensorFlow's CUDA build, tensorflow[and-cuda], at the version requirements.txt pins for
+# tensorflow-cpu. The two builds share one import name, so switching removes the other first.
+GPU_REQUIREMENTS := sed 's/^tensorflow-cpu==/tensorflow[and-cuda]==/' requirements.txt
+REQUIREMENTS := $(if $(GPU),$(GPU_REQUIREMENTS),cat requirements.txt)
+INSTALLED := $(VENV)/.installed$(if $(GPU),-gpu)
 # The pipeline reads the shared offline mirror when it exists and DATA_MIRROR is not already set.
 # The tests make their own data and never see it.
 DATA_MIRROR ?= $(if $(wildcard ../shared/datasets/SHA256SUMS),$(abspath ../shared/datasets))
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: setup browser repro test report seeds sweep-noise sweep-autoencoder-lr
+.PHONY: setup browser repro test report seeds sweep-noise sweep-autoencoder-lr check-gpu-pins publish
 
 setup: $(INSTALLED)
 
 $(INSTALLED): requirements.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.txt
+	$(VENV)/bin/pip uninstall --quiet --yes $(if $(GPU),tensorflow-cpu,tensorflow)
+	$(REQUIREMENTS) | $(VENV)/bin/pip install --quiet -r /dev/stdin
 	$(VENV)/bin/pip check
+	rm -f $(VENV)/.installed $(VENV)/.installed-gpu
 	touch $@
+
+# CI: the GPU=1 pins resolve together (a dry run; it reads the CUDA wheels' metadata from PyPI).
+check-gpu-pins: setup
+	$(GPU_REQUIREMENTS) | $(VENV)/bin/pip install --dry-run --ignore-installed -r /dev/stdin | grep '^Would install'
 
 # Debian's Chromium, for the report's headless-browser test (skipped where it cannot be installed).
 browser:
@@ -60,3 +70,10 @@ seeds: setup
 	done
 	DATA_MIRROR=$(DATA_MIRROR) dvc exp run --run-all
 	python -m stages.seeds $(HEADLINES)
+
+# Publishes a new version of MODEL, one of the `artifacts:` in dvc.yaml, from the current commit: its
+# files go to the DVC remote, then GTO tags the commit MODEL@vX.Y.Z and pushes the tag to origin.
+# Anyone can then download it with `dvc artifacts get <git url> MODEL`. Run it after `dvc repro` and a commit.
+publish:
+	dvc push
+	gto register $(MODEL) --push

@@ -52,14 +52,17 @@ def no_shared_mirror(monkeypatch):
     monkeypatch.delenv("DATA_MIRROR", raising=False)
 
 
-@pytest.fixture
-def mirror(tmp_path):
+def make_mirror(directory):
     """A mirror directory with a tiny synthetic mnist.npz and its SHA256SUMS; tests may add files."""
-    directory = tmp_path / "mirror"
     directory.mkdir()
     write_mnist(directory / "mnist.npz")
     write_manifest(directory)
     return directory
+
+
+@pytest.fixture
+def mirror(tmp_path):
+    return make_mirror(tmp_path / "mirror")
 
 
 def set_params(repo, changes):
@@ -87,16 +90,17 @@ class Repo:
             "TF_CPP_MIN_LOG_LEVEL": "2",
         }
 
-    def dvc(self, *args):
-        result = subprocess.run(
-            [str(VENV_BIN / "dvc"), *args], cwd=self.path, env=self.env, capture_output=True, text=True
-        )
-        assert result.returncode == 0, f"dvc {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    def run(self, *command, timeout=None):
+        """Run `command` in the repository and return its output; a non-zero exit fails the test."""
+        result = subprocess.run(command, cwd=self.path, env=self.env, capture_output=True, text=True, timeout=timeout)
+        assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}"
         return result.stdout + result.stderr
 
+    def dvc(self, *args, timeout=None):
+        return self.run(str(VENV_BIN / "dvc"), *args, timeout=timeout)
+
     def git(self, *args):
-        git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.com"]
-        return subprocess.run([*git, *args], cwd=self.path, check=True, capture_output=True, text=True).stdout
+        return self.run("git", "-c", "user.name=test", "-c", "user.email=test@example.com", *args)
 
     def repro(self, *targets):
         """Run `dvc repro` and return the names of the stages that actually ran."""
@@ -141,13 +145,12 @@ class Repo:
         return result.stdout + result.stderr
 
 
-@pytest.fixture
-def repo(tmp_path, mirror):
+def scratch_repo(destination, mirror):
+    """A new git repository at `destination` with the project's files, committed, and no results."""
     files = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout.split("\0")
-    destination = tmp_path / "repo"
     for name in filter(None, files):
         source = ROOT / name
         # Generated results are not copied: the scratch run makes its own.
@@ -160,3 +163,8 @@ def repo(tmp_path, mirror):
     subprocess.run([*git, "add", "-A"], cwd=destination, check=True)
     subprocess.run([*git, "commit", "-qm", "scratch"], cwd=destination, check=True)
     return Repo(destination, mirror)
+
+
+@pytest.fixture
+def repo(tmp_path, mirror):
+    return scratch_repo(tmp_path / "repo", mirror)
