@@ -14,6 +14,10 @@ class Headline:
     # How far the value is ahead of the baseline, in the metric's unit (negative: behind it).
     gain: float | None
     sentence: str
+    # The same metric as `make seeds` summarises it in metrics/seeds.json ("FILE:KEY"), and the factor
+    # that turns it into this headline's unit.
+    seed_key: str | None = None
+    scale: float = 1.0
 
 
 NOT_RUN = Headline("not run", None, None, None, None, "")
@@ -31,13 +35,14 @@ def autoencoder(metrics):
     metric = f"test BCE, latent {largest}"
     sentence = f"The autoencoder rebuilds test digits from a {largest}-number code at {loss:.4f} BCE ({psnr:.1f} dB PSNR)"
     if smallest == largest:
-        return Headline(metric, loss, "—", None, None, sentence + ".")
+        return Headline(metric, loss, "—", None, None, sentence + ".", f"metrics/autoencoder.json:latent_{largest}.test_loss")
     baseline_loss, baseline_psnr = scores[f"latent_{smallest}.test_loss"], scores[f"latent_{smallest}.test_psnr"]
     gain = baseline_loss - loss
     sentence += (
         f", {ahead(gain, 'BCE', 4)} than from a {smallest}-number code ({baseline_loss:.4f}, {baseline_psnr:.1f} dB)."
     )
-    return Headline(metric, loss, f"latent {smallest}", baseline_loss, gain, sentence)
+    return Headline(metric, loss, f"latent {smallest}", baseline_loss, gain, sentence,
+                    f"metrics/autoencoder.json:latent_{largest}.test_loss")
 
 
 def denoiser(metrics):
@@ -49,7 +54,8 @@ def denoiser(metrics):
         f"the noisy input itself is at {scores['noisy_psnr']:.1f} dB."
     )
     return Headline(
-        "test PSNR (dB)", scores["test_psnr"], "plain autoencoder, same size", scores["baseline_psnr"], gain, sentence
+        "test PSNR (dB)", scores["test_psnr"], "plain autoencoder, same size", scores["baseline_psnr"], gain, sentence,
+        "metrics/denoiser.json:test_psnr",
     )
 
 
@@ -64,7 +70,7 @@ def text(metrics):
     )
     return Headline(
         "validation loss (nats/char)", scores["val_loss"], f"{order}-gram model", scores["baseline_val_loss"], gain,
-        sentence,
+        sentence, "metrics/text.json:val_loss",
     )
 
 
@@ -77,7 +83,8 @@ def sentiment(metrics):
         f"(F1 {scores['f1']:.3f}), {ahead(gain, 'points', 1)} than TF-IDF + logistic regression "
         f"({baseline:.1f}%, F1 {scores['baseline_f1']:.3f})."
     )
-    return Headline("test accuracy (%)", accuracy, "TF-IDF + logistic regression", baseline, gain, sentence)
+    return Headline("test accuracy (%)", accuracy, "TF-IDF + logistic regression", baseline, gain, sentence,
+                    "metrics/sentiment.json:accuracy", 100.0)
 
 
 @dataclass(frozen=True)

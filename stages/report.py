@@ -170,6 +170,16 @@ def side_by_side(revisions, values):
     return row
 
 
+def spread(headline, metrics):
+    """"mean ± std (n seeds, min-max)" of the headline from metrics/seeds.json (`make seeds`), or None."""
+    seeds = metrics.get("metrics/seeds.json", {})
+    stats = [seeds.get(f"metrics.{headline.seed_key}.{name}") for name in ("mean", "std", "min", "max")]
+    if headline.seed_key is None or None in stats:
+        return None
+    mean, std, low, high = (headline.scale * number for number in stats)
+    return f"{mean:.4g} ± {std:.2g} ({len(seeds['runs'])} seeds, {low:.4g}–{high:.4g})"
+
+
 def summary(results):
     rows = []
     for project in PROJECTS:
@@ -181,7 +191,7 @@ def summary(results):
         else:
             rows.append(row | {
                 "value": shown.value, "baseline": shown.baseline, "baseline value": shown.baseline_value,
-                "gain": shown.gain, "spread over seeds": None,
+                "gain": shown.gain, "spread over seeds": spread(shown, results.metrics[results.revisions[0]]),
             })
     blocks = [("h2", "Summary"), ("table", "summary", rows)]
     if results.comparing:
@@ -189,7 +199,8 @@ def summary(results):
     sentences = [project.headline_of(results.metrics["workspace"]).sentence for project in PROJECTS]
     return blocks + [
         ("p", "Gain: how far the headline is ahead of its baseline, in the metric's unit (negative: behind it; "
-              "for a loss, lower is better). Spread over seeds: — until the pipeline records runs over several seeds."),
+              "for a loss, lower is better). Spread over seeds: mean ± standard deviation of the headline over the "
+              "training seeds of `make seeds` (metrics/seeds.json), with its range; — where none were run."),
         ("list", [sentence for sentence in sentences if sentence]),
     ]
 
