@@ -1,4 +1,5 @@
 """Serving exports: SavedModels in the layout TF Serving loads, data/export/<model>/<version>/saved_model.pb."""
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -28,6 +29,10 @@ def export(model, destination, version, assets_extra=()):
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(dir=destination.parent, prefix=f".{destination.name}."))
+    # mkdtemp makes the folder private; give it the permissions a plain mkdir would, for the server to read.
+    umask = os.umask(0)
+    os.umask(umask)
+    building.chmod(0o777 & ~umask)
     try:
         directory = building / str(version)
         if isinstance(model, keras.Model):

@@ -23,7 +23,8 @@ def main():
         raise StageError(f"{MODEL_VOCABULARY}: does not match {MODEL}; run dvc repro first")
     encoder = ReviewEncoder(vocabulary["word_index"], vocabulary["maxlen"], vocabulary["truncating"])
     archive = keras.export.ExportArchive()
-    archive.track(model)
+    # The endpoints bring the model's weights along; track(model) would store each one twice
+    # (keras-team/keras#23553). The lookup table is no weight: it is tracked by hand.
     archive.track(encoder.table)
     reviews = [tf.TensorSpec([None], tf.string, name="reviews")]
     # serve: P(positive) of each review, (N, 1); word_ids: what the model saw, to check against encoding.encode.
