@@ -1,5 +1,6 @@
 """Command: the sentiment of new reviews, from the trained model and the vocabulary saved beside it."""
 import argparse
+import sys
 from pathlib import Path
 
 from stages import params
@@ -11,11 +12,14 @@ from stages.sentiment.encoding import encode, load_vocabulary, tokenize
 
 
 def read_reviews(text, file):
-    """[(where, review)] from the text argument or from a file of one review per line (blank lines skipped)."""
+    """[(where, review)] from the text argument or from a file of one review per line (blank lines skipped).
+
+    The file "-" is standard input.
+    """
     if file is not None:
-        path = Path(file)
+        path = "stdin" if file == "-" else Path(file)
         try:
-            data = path.read_bytes()
+            data = sys.stdin.buffer.read() if file == "-" else path.read_bytes()
         except OSError as error:
             raise StageError(f"{path}: cannot read it ({error.strerror})") from None
         try:
@@ -44,11 +48,13 @@ def read_reviews(text, file):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("text", nargs="?", help="one review")
-    parser.add_argument("--file", help="a UTF-8 text file with one review per line")
+    parser.add_argument("text", nargs="?", help='one review, or "-" to read reviews from stdin, one per line')
+    parser.add_argument("--file", help='a UTF-8 text file with one review per line ("-": stdin)')
     args = parser.parse_args()
     if args.text is not None and args.file is not None:
         parser.error("give either a review or --file, not both")
+    if args.text == "-":
+        args.text, args.file = None, "-"
     reviews = read_reviews(args.text, args.file)
     for where, review in reviews:
         if not tokenize(review):

@@ -1,19 +1,14 @@
 """Stage: sample text from the trained character model at one temperature, and measure the sample."""
 import argparse
 import json
-import logging
-
-import numpy as np
-import tensorflow as tf
 
 from stages import params
 from stages.cli import StageError, run
 from stages.outputs import load_model, write_json, write_text
 from stages.text import CORPUS_SUMMARY, MODEL, SAMPLE_METRICS, SAMPLES, TRAIN_TEXT, VOCABULARY
-from stages.text.corpus import clean, decode, encode, load_vocabulary, unknown_characters
-from stages.text.sampling import Generation, generate, sample_metrics, words
-
-log = logging.getLogger(__name__)
+from stages.text.continuation import continue_text
+from stages.text.corpus import load_vocabulary
+from stages.text.sampling import Generation, sample_metrics, words
 
 
 def parse_temperature(argument):
@@ -37,25 +32,10 @@ def main():
     summary = json.loads(CORPUS_SUMMARY.read_text(encoding="utf-8"))
     model = load_model(MODEL)
 
-    seed = clean(config.seed_text, summary["lowercase"])
-    unknown = unknown_characters(seed, vocabulary)
-    if unknown:
-        log.warning("text.generate.seed_text: %s not in the vocabulary; fed to the model as the OOV symbol", unknown)
-
-    # One traced graph for every context length: 30x faster per character than eager calls.
-    next_character = tf.function(
-        lambda context: model(context, training=False), input_signature=[tf.TensorSpec([1, None], tf.int32)]
+    seed, sample, log_likelihood = continue_text(
+        model, config.seed_text, vocabulary, summary, config.length, temperature, config.seed,
+        "text.generate.seed_text",
     )
-
-    def predict(context):
-        probabilities = next_character(context[None, :]).numpy()[0]
-        return probabilities[-1] if probabilities.ndim == 2 else probabilities
-
-    ids, log_likelihood = generate(
-        predict, encode(seed, vocabulary), config.length, temperature,
-        np.random.default_rng(config.seed), summary["seq_len"],
-    )
-    sample = decode(ids, vocabulary)
     training_words = set(words(TRAIN_TEXT.read_text(encoding="utf-8")))
     scores = {
         "temperature": temperature,

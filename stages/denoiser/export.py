@@ -1,0 +1,19 @@
+"""Stage: export the denoising autoencoder for TF Serving (data/export/denoiser)."""
+import argparse
+
+from stages import params, serving
+from stages.cli import run
+from stages.denoiser import MODEL
+from stages.outputs import load_model
+
+EXPORT = serving.EXPORTS / "denoiser"
+
+
+def main():
+    argparse.ArgumentParser(description=__doc__).parse_args()
+    version = params.load("export", serving.Export).version
+    serving.export(load_model(MODEL), EXPORT, version)
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,37 @@
+"""Stage: export the sentiment model for TF Serving, taking raw review strings (data/export/sentiment)."""
+import argparse
+
+import keras
+import tensorflow as tf
+
+from stages import params, serving
+from stages.cli import StageError, run
+from stages.outputs import load_model
+from stages.sentiment import MODEL, MODEL_VOCABULARY
+from stages.sentiment.encoding import load_vocabulary
+from stages.sentiment.graph_encoding import ReviewEncoder
+
+EXPORT = serving.EXPORTS / "sentiment"
+
+
+def main():
+    argparse.ArgumentParser(description=__doc__).parse_args()
+    version = params.load("export", serving.Export).version
+    model = load_model(MODEL)
+    vocabulary = load_vocabulary(MODEL_VOCABULARY)
+    if model.get_layer("embedding").input_dim != vocabulary["num_words"]:
+        raise StageError(f"{MODEL_VOCABULARY}: does not match {MODEL}; run dvc repro first")
+    encoder = ReviewEncoder(vocabulary["word_index"], vocabulary["maxlen"], vocabulary["truncating"])
+    archive = keras.export.ExportArchive()
+    # The endpoints bring the model's weights along; track(model) would store each one twice
+    # (keras-team/keras#23553). The lookup table is no weight: it is tracked by hand.
+    archive.track(encoder.table)
+    reviews = [tf.TensorSpec([None], tf.string, name="reviews")]
+    # serve: P(positive) of each review, (N, 1); word_ids: what the model saw, to check against encoding.encode.
+    archive.add_endpoint("serve", lambda texts: model(encoder(texts), training=False), input_signature=reviews)
+    archive.add_endpoint("word_ids", encoder, input_signature=reviews)
+    serving.export(archive, EXPORT, version)
+
+
+if __name__ == "__main__":
+    run(main)
