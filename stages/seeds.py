@@ -1,7 +1,8 @@
 """Command: mean, standard deviation, min and max of headline metrics over the seed experiments of `make seeds`.
 
-The runs are the baseline commit (HEAD, the default seeds) and every DVC experiment on it whose name
-starts with `seed-`; the summary goes to metrics/seeds.json and a Markdown table to stdout.
+The runs are the baseline commit (HEAD, or --rev: the commit the seeds were queued from, which runs
+the default seeds) and every DVC experiment on it whose name starts with `seed-`; the summary goes to
+metrics/seeds.json and a Markdown table to stdout.
 """
 import argparse
 import json
@@ -43,18 +44,20 @@ def value(metrics, path, key):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("headlines", nargs="+", metavar="FILE:KEY", help="e.g. metrics/text.json:val_loss")
-    headlines = parser.parse_args().headlines
+    parser.add_argument("--rev", default="HEAD", help="the baseline commit of the seed experiments (default HEAD)")
+    arguments = parser.parse_args()
+    headlines = arguments.headlines
     for headline in headlines:
         if ":" not in headline:
             raise StageError(f"{headline!r}: expected FILE:KEY, e.g. metrics/text.json:val_loss")
     shown = subprocess.run(
-        [sys.executable, "-m", "dvc", "exp", "show", "--json"], capture_output=True, text=True
+        [sys.executable, "-m", "dvc", "exp", "show", "--json", "--rev", arguments.rev], capture_output=True, text=True
     )
     if shown.returncode != 0:
         raise StageError(f"dvc exp show failed: {shown.stderr.strip()}")
     runs = runs_of_head(json.loads(shown.stdout))
     if len(runs) < 2:
-        raise StageError("no `seed-*` experiments on HEAD: run `make seeds` first")
+        raise StageError(f"no `seed-*` experiments on {arguments.rev}: run `make seeds` first")
     summary = {"runs": list(runs), "metrics": {}}
     print(f"| metric ({len(runs)} seeds: {', '.join(runs)}) | mean | std | min | max |")
     print("| --- | --- | --- | --- | --- |")
