@@ -25,6 +25,9 @@ def runs_of_head(shown):
     found = {head.get("name") or head["rev"][:7]: head["data"]}
     for experiment in head.get("experiments") or []:
         name = experiment.get("name") or ""
+        # A queued or running experiment shows the baseline's metrics, or a mix: only finished ones count.
+        if (experiment.get("executor") or {}).get("state", "success") != "success":
+            continue
         for revision in experiment.get("revs") or []:
             if name.startswith("seed-") and revision.get("data") and not revision.get("error"):
                 found[name] = revision["data"]
