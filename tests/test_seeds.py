@@ -15,7 +15,8 @@ def test_seed_experiments_are_summarised_with_their_spread(repo):
     repo.git("add", "-A")
     repo.git("commit", "-qm", "baseline")
     for seed in (1, 2):
-        repo.dvc("exp", "run", "--queue", "-n", f"seed-{seed}", "-S", f"autoencoder.train.seed={seed}")
+        repo.dvc("exp", "run", "--queue", "-n", f"seed-{seed}", "-S", f"autoencoder.train.seed={seed}",
+                 "evaluate_autoencoder")
     repo.dvc("exp", "run", "--run-all")
 
     summary = subprocess.run(
@@ -34,8 +35,6 @@ def test_seed_experiments_are_summarised_with_their_spread(repo):
 
 
 def test_without_seed_experiments_it_says_what_to_run(repo):
-    repo.git("add", "-A")
-    repo.git("commit", "-qm", "nothing run")
     result = subprocess.run(
         [str(VENV_BIN / "python"), "-m", "stages.seeds", HEADLINE], cwd=repo.path, env=repo.env,
         capture_output=True, text=True,
