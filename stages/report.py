@@ -248,7 +248,8 @@ def sections(results, figures, pipeline):
     for figure in figures:
         figures_of[owner(drawn_from.get(figure.title, figure.title))].append(figure)
     for revision in results.revisions:
-        for path in results.metrics[revision]:
+        # metrics/seeds.json is the summary's spread column, not a project's results.
+        for path in set(results.metrics[revision]) - {"metrics/seeds.json"}:
             metric_files_of[owner(path)].add(path)
     blocks = []
     for title in titles:
