@@ -22,6 +22,7 @@ import yaml
 from stages.cli import StageError, run
 from stages.headlines import NOT_RUN, PROJECTS
 from stages.outputs import atomic_path, write_text
+from stages.paths import RAW, source_record
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
@@ -261,7 +262,7 @@ def sections(results, figures, pipeline):
 def data_sources():
     """Where each dataset came from: source kind, file name, and its URL or fallback (never a path of this machine)."""
     rows = []
-    for path in sorted(Path("data/raw").glob("*.source.json")):
+    for path in sorted(RAW.glob(source_record("*").name)):
         record = json.loads(path.read_text())
         origin = "" if Path(record["location"]).is_absolute() else record["location"]
         counts = {k: v for k, v in record.items() if k not in ("dataset", "kind", "location", "file", "sha256")}
@@ -304,7 +305,7 @@ def build(output, revisions):
     if not results.comparing:
         sources = data_sources()
         blocks += [("h2", "Data sources"), ("table", "sources", sources) if sources else
-                   ("p", "No provenance records in data/raw: run dvc repro.")]
+                   ("p", f"No provenance records in {RAW}: run dvc repro.")]
     write_text(output / "report.md", to_markdown(blocks))
     write_text(output / "index.html", to_html(blocks))
     # Images of earlier builds that this page no longer shows.
