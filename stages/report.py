@@ -125,6 +125,13 @@ def plot_files(pipeline):
     return files
 
 
+def missing_plot_data(pipeline):
+    """The folders of plot data files dvc.yaml names that the workspace lacks, such as the cached
+    training curves of a clone that has not run `dvc pull`."""
+    files = {path for paths in plot_files(pipeline).values() for path in paths}
+    return sorted({str(Path(*Path(path).parts[:3])) for path in files if not Path(path).exists()})
+
+
 def slug(text):
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
@@ -301,7 +308,12 @@ def build(output, revisions):
     with tempfile.TemporaryDirectory() as scratch:
         results = compared_results(revisions, scratch) if revisions else workspace_results(pipeline, scratch)
         figures = render_plots(results, output / "plots")
-    blocks = [("h1", "Pipeline report"), *header(results), *summary(results), *sections(results, figures, pipeline)]
+    blocks = [("h1", "Pipeline report"), *header(results)]
+    if not results.comparing and (missing := missing_plot_data(pipeline)):
+        note = f"Not drawn, missing from the workspace: {', '.join(missing)}. Run `dvc pull` (or `dvc repro`) to get them."
+        print(note, file=sys.stderr)
+        blocks.append(("p", note))
+    blocks += [*summary(results), *sections(results, figures, pipeline)]
     if not results.comparing:
         sources = data_sources()
         blocks += [("h2", "Data sources"), ("table", "sources", sources) if sources else

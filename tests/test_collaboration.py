@@ -101,11 +101,6 @@ def test_a_fresh_clone_pulls_every_output_and_reruns_nothing(team, tmp_path):
     assert "in sync" in clone.dvc("status", "--cloud")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DVC saves no run-cache for a stage with a plain `cache: false` out (the train stages' "
-    "plots/train/... DVCLive folders), so a clone without dvc.lock retrains: see docs/collaboration.md",
-)
 def test_the_run_cache_alone_restores_training_in_a_fresh_clone(team, tmp_path):
     clone = team.clone(tmp_path / "clone")
     # The commit before the results: the same params and code, no dvc.lock, so only the run-cache knows the outputs.

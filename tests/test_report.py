@@ -191,3 +191,15 @@ def test_comparison_of_a_commit_and_an_experiment_loads_offline_side_by_side(rep
             "plots/plots_autoencoder_reconstructions_png_more_epochs.png"} <= set(sources)
     chart = (tmp_path / "report/plots/autoencoder_test_bce_by_latent_size.svg").read_text()
     assert "HEAD" in chart and "more-epochs" in chart
+
+
+def test_plot_data_a_clone_has_not_pulled_is_named_with_the_fix(tmp_path, monkeypatch):
+    (tmp_path / "plots/text").mkdir(parents=True)
+    (tmp_path / "plots/text/val_loss.csv").write_text("model,val_loss\n")
+    pipeline = {"plots": [
+        {"Validation loss": {"x": "step", "y": {"plots/train/text/plots/metrics/eval/loss.tsv": "loss"}}},
+        {"Text bars": {"x": "val_loss", "y": {"plots/text/val_loss.csv": "model"}}},
+        "plots/sentiment/confusion_matrix.png",
+    ]}
+    monkeypatch.chdir(tmp_path)
+    assert report.missing_plot_data(pipeline) == ["plots/sentiment/confusion_matrix.png", "plots/train/text"]
