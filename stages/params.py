@@ -52,6 +52,8 @@ class Training(Section):
     epochs: PositiveInt
     batch_size: PositiveInt
     learning_rate: PositiveFloat
+    # cosine: anneals the learning rate from `learning_rate` towards 0 over `epochs`, one step per epoch.
+    learning_rate_schedule: Literal["constant", "cosine"] = "constant"
     patience: Annotated[int, Field(ge=0)]
     seed: int
 

@@ -1,4 +1,6 @@
-"""The fit-and-log path every trainer shares: seeding, device strategy, early stopping, DVCLive, atomic save."""
+"""The fit-and-log path every trainer shares: seeding, device strategy, schedule, early stopping, DVCLive, atomic save."""
+import math
+
 import keras
 import tensorflow as tf
 from dvclive import Live
@@ -28,12 +30,20 @@ def distribution_strategy(name):
     return tf.distribute.get_strategy()
 
 
+def cosine_decay(learning_rate, epochs):
+    """A half cosine from `learning_rate` at the first epoch towards 0 after the last."""
+    return keras.callbacks.LearningRateScheduler(
+        lambda epoch: learning_rate * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
+    )
+
+
 def fit(build, train, validation, settings, live_dir, model_path, callbacks=()):
     """Build a compiled model with `build()` under the `train.strategy` of params.yaml and train it.
 
-    `train` and `validation` are (x, y) pairs; `settings` is a params.Training section, whose
-    batch_size is global (split across replicas). Early stopping on val_loss restores the best
-    weights, DVCLive logs the curves to `live_dir`, and the model is saved to `model_path`.
+    `train` and `validation` are (x, y) pairs, batched here by `settings.batch_size` (global: split
+    across replicas), or keras.utils.PyDataset batches made by the caller. The learning rate follows
+    `settings.learning_rate_schedule`, early stopping on val_loss restores the best weights, DVCLive
+    logs the curves to `live_dir`, and the model is saved to `model_path`.
     Returns the Keras History.
     """
     strategy = distribution_strategy(params.load("train", params.Distribution).strategy)
@@ -45,11 +55,14 @@ def fit(build, train, validation, settings, live_dir, model_path, callbacks=()):
     stopping = keras.callbacks.EarlyStopping(
         monitor="val_loss", patience=settings.patience, restore_best_weights=True
     )
+    if settings.learning_rate_schedule == "cosine":
+        callbacks = [cosine_decay(settings.learning_rate, settings.epochs), *callbacks]
+    batched = isinstance(train, keras.utils.PyDataset)
     history = model.fit(
-        *train,
+        *((train,) if batched else train),
         validation_data=validation,
         epochs=settings.epochs,
-        batch_size=settings.batch_size,
+        batch_size=None if batched else settings.batch_size,
         callbacks=[stopping, DVCLiveCallback(live=live), *callbacks],
         verbose=2,
     )

@@ -114,7 +114,7 @@ def test_text_export_matches_the_keras_model_and_ships_its_vocabulary(tmp_path, 
     vocabulary = build_characters("The little prince looked at the stars.", min_count=1)
     save_characters(tmp_path / TEXT_VOCABULARY, vocabulary, "0" * 64, 1)
     keras.utils.set_random_seed(0)
-    model = char_lstm(len(vocabulary), 4, 8, 0.0, 0.01, "every_position")
+    model = char_lstm(len(vocabulary), 4, 8, 0.0, 0.0, 0.01, "every_position")
     save_model(model, tmp_path / TEXT_MODEL)
     run_stage("stages.text.export", tmp_path, monkeypatch)
 
@@ -126,8 +126,8 @@ def test_text_export_matches_the_keras_model_and_ships_its_vocabulary(tmp_path, 
 
 def test_mnist_exports_match_the_keras_models(tmp_path, monkeypatch):
     keras.utils.set_random_seed(0)
-    save_model(autoencoder(8, 0.001), tmp_path / autoencoder_model(8))
-    save_model(autoencoder(8, 0.001), tmp_path / DENOISER)
+    save_model(autoencoder(8, 0.001, "linear"), tmp_path / autoencoder_model(8))
+    save_model(autoencoder(8, 0.001, "linear"), tmp_path / DENOISER)
     run_stage("stages.autoencoder.export", tmp_path, monkeypatch, "--latent-size", "8")
     run_stage("stages.denoiser.export", tmp_path, monkeypatch)
 
@@ -138,7 +138,7 @@ def test_mnist_exports_match_the_keras_models(tmp_path, monkeypatch):
 
 
 def test_export_stage_is_cached_and_reruns_on_a_new_version_only(repo):
-    save_model(autoencoder(8, 0.001), repo.path / DENOISER)
+    save_model(autoencoder(8, 0.001, "linear"), repo.path / DENOISER)
     # -s: the export alone, from the model put in place above.
     assert repo.repro("-s", "export_denoiser") == {"export_denoiser"}
     export = repo.path / "data/export/denoiser"

@@ -18,8 +18,8 @@ def write(tmp_path, data):
 
 
 def autoencoder(**changes):
-    train = {"epochs": 5, "batch_size": 32, "learning_rate": 0.001, "patience": 2, "seed": 1}
-    section = {"latent_sizes": [4, 8], "train": train}
+    train = {"epochs": 5, "batch_size": 32, "learning_rate": 0.001, "learning_rate_schedule": "constant", "patience": 2, "seed": 1}
+    section = {"latent_sizes": [4, 8], "model": {"encoder_activation": "linear"}, "train": train}
     for key, value in changes.items():
         (train if key in train else section)[key] = value
     return {"autoencoder": section}
@@ -40,6 +40,8 @@ def test_the_committed_params_file_is_valid():
         ({"batch_size": "32"}, r"autoencoder\.train\.batch_size: Input should be a valid integer"),
         ({"latent_sizes": [8, 8]}, r"autoencoder\.latent_sizes: Value error, values must be distinct"),
         ({"epoch": 3}, r"autoencoder\.epoch: Extra inputs are not permitted"),
+        ({"model": {"encoder_activation": "tanh"}}, r"autoencoder\.model\.encoder_activation: Input should be 'linear' or 'relu'"),
+        ({"learning_rate_schedule": "step"}, r"autoencoder\.train\.learning_rate_schedule: Input should be 'constant' or 'cosine'"),
     ],
 )
 def test_bad_values_name_the_key(tmp_path, changes, expected):

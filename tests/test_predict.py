@@ -102,8 +102,8 @@ def test_a_28x28_image_and_arrays_are_taken_as_they_are(tmp_path):
 @pytest.fixture
 def digit_models(tmp_path):
     keras.utils.set_random_seed(0)
-    save_model(autoencoder(8, 0.001), tmp_path / autoencoder_model(8))
-    save_model(autoencoder(8, 0.001), tmp_path / DENOISER)
+    save_model(autoencoder(8, 0.001, "linear"), tmp_path / autoencoder_model(8))
+    save_model(autoencoder(8, 0.001, "linear"), tmp_path / DENOISER)
     return tmp_path
 
 
@@ -153,7 +153,7 @@ def text_model(tmp_path):
     save_characters(tmp_path / VOCABULARY, vocabulary, "0" * 64, 1)
     write_json(tmp_path / CORPUS_SUMMARY, {"lowercase": False, "seq_len": 10})
     keras.utils.set_random_seed(0)
-    save_model(char_lstm(len(vocabulary), 4, 8, 0.0, 0.01, "every_position"), tmp_path / TEXT_MODEL)
+    save_model(char_lstm(len(vocabulary), 4, 8, 0.0, 0.0, 0.01, "every_position"), tmp_path / TEXT_MODEL)
     return tmp_path
 
 

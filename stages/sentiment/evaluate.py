@@ -10,6 +10,7 @@ from stages.cli import StageError, run
 from stages.outputs import load_model, load_split, write_json
 from stages.sentiment import METRICS_FILE, MODEL, PLOTS_DIR, REVIEWS, SEQUENCES
 from stages.sentiment.baseline import TfidfBaseline, tfidf_baseline
+from stages.sentiment.batches import predict
 from stages.sentiment.dataset import load_reviews
 from stages.sentiment.decision import Decision
 
@@ -20,7 +21,7 @@ def main():
     baseline_config = params.load("sentiment.baseline", TfidfBaseline)
     x_test, y_test = load_split(SEQUENCES, "test")
     model = load_model(MODEL)
-    probabilities = model.predict(x_test, batch_size=512, verbose=0).ravel()
+    probabilities = predict(model, x_test)
 
     # The baseline sees the raw text of the same reviews: all of train (it needs no validation
     # split), scored on the same test split, at its own natural threshold of 0.5.

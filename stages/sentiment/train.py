@@ -10,6 +10,7 @@ from stages import params, training
 from stages.cli import run
 from stages.outputs import load_split, write_text
 from stages.sentiment import MODEL, MODEL_VOCABULARY, SEQUENCES, TRAINING_LOG, VOCABULARY
+from stages.sentiment.batches import LengthBatches
 from stages.sentiment.encoding import load_vocabulary
 from stages.sentiment.model import SentimentModel, sentiment_lstm
 
@@ -38,8 +39,8 @@ def main():
             model_config.dropout,
             settings.learning_rate,
         ),
-        load_split(SEQUENCES, "train"),
-        load_split(SEQUENCES, "validation"),
+        LengthBatches(*load_split(SEQUENCES, "train"), settings.batch_size, seed=settings.seed),
+        LengthBatches(*load_split(SEQUENCES, "validation"), settings.batch_size),
         settings,
         live_dir=TRAINING_LOG,
         model_path=MODEL,

@@ -23,6 +23,7 @@ def main():
             len(vocabulary),
             model_config.embedding_size,
             model_config.lstm_units,
+            model_config.input_dropout,
             model_config.dropout,
             settings.learning_rate,
             model_config.objective,
