@@ -51,7 +51,7 @@ sweep-noise: setup
 	DATA_MIRROR=$(DATA_MIRROR) dvc exp run --run-all
 
 sweep-autoencoder-lr: setup
-	dvc exp run --queue -S 'autoencoder.train.learning_rate=0.0003,0.001,0.003'
+	dvc exp run --queue -S 'autoencoder.train.learning_rate=0.003,0.01,0.03'
 	DATA_MIRROR=$(DATA_MIRROR) dvc exp run --run-all
 
 # The headline results over several training seeds: one queued experiment per extra seed (named
@@ -60,7 +60,7 @@ sweep-autoencoder-lr: setup
 SEEDS ?= 1 2
 HEADLINES := metrics/autoencoder.json:latent_16.test_loss metrics/autoencoder.json:latent_32.test_loss \
 	metrics/autoencoder.json:latent_64.test_loss metrics/denoiser.json:test_psnr \
-	metrics/denoiser.json:psnr_gain_over_baseline_db \
+	metrics/denoiser.json:psnr_gain_over_baseline_db metrics/denoiser.json:psnr_gain_over_noisy_db \
 	metrics/text.json:val_loss metrics/text.json:val_loss_gain_over_baseline \
 	metrics/sentiment.json:accuracy metrics/sentiment.json:f1
 seeds: setup
