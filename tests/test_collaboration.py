@@ -114,7 +114,7 @@ def test_the_run_cache_alone_restores_training_in_a_fresh_clone(team, tmp_path):
 
 
 def test_experiments_run_on_two_clones_are_compared_and_applied_on_a_third(team, tmp_path):
-    learning_rates = {"fast-lr": 0.01, "slow-lr": 0.0003}
+    learning_rates = {"fast-lr": 0.03, "slow-lr": 0.0003}
     models = {}
     for name, learning_rate in learning_rates.items():
         machine = team.clone(tmp_path / name)

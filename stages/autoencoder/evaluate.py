@@ -9,7 +9,7 @@ from stages.autoencoder import METRICS_FILE, PLOTS_DIR
 from stages.cli import run
 from stages.mnist import DIGITS, autoencoder_model
 from stages.mnist.digits import showcase_indices
-from stages.mnist.model import AutoencoderModel
+from stages.mnist.schema import AutoencoderModel
 from stages.outputs import load_model, load_split, write_json
 
 

@@ -6,7 +6,8 @@ from stages import params, training
 from stages.autoencoder import training_log
 from stages.cli import StageError, run
 from stages.mnist import DIGITS, autoencoder_model
-from stages.mnist.model import AutoencoderModel, autoencoder
+from stages.mnist.model import autoencoder
+from stages.mnist.schema import AutoencoderModel
 from stages.outputs import load_split
 
 

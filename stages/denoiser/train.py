@@ -7,7 +7,8 @@ from stages.cli import run
 from stages.denoiser import MODEL, NOISY_DIGITS, TRAINING_LOG
 from stages.denoiser.schema import Denoiser
 from stages.mnist import DIGITS
-from stages.mnist.model import AutoencoderModel, autoencoder
+from stages.mnist.model import autoencoder
+from stages.mnist.schema import AutoencoderModel
 from stages.outputs import load_split
 
 

@@ -1,16 +1,7 @@
 """The dense autoencoder both MNIST projects train: the plain one on clean digits, the denoiser on noisy ones."""
-from typing import Literal
-
 import keras
 
 from stages.mnist import PIXELS
-from stages.params import Section
-
-
-class AutoencoderModel(Section):
-    """params.yaml `autoencoder.model`, shared by the denoiser so that its baseline is the same network."""
-
-    encoder_activation: Literal["linear", "relu"]
 
 
 def autoencoder(latent_size, learning_rate, encoder_activation):
