@@ -1,6 +1,8 @@
-"""Gaussian noise of the denoising project: statistics, clipping and seeding."""
+"""Gaussian noise of the denoising project: statistics, clipping and seeding; and the image metric SSIM."""
 import numpy as np
+import pytest
 
+from stages import metrics
 from stages.denoiser.noise import add_noise
 
 IMAGES = np.full((400, 784), 0.5, dtype=np.float32)
@@ -29,3 +31,15 @@ def test_same_seed_same_noise_different_seed_different_noise():
 
 def test_zero_std_leaves_images_unchanged():
     assert np.array_equal(add_noise(IMAGES, 0.0, clip=True, rng=np.random.default_rng(0)), IMAGES)
+
+
+def test_ssim_equals_tensorflows_on_noisy_digit_like_images():
+    import tensorflow as tf
+
+    rng = np.random.default_rng(3)
+    clean = (rng.random((50, 784)) > 0.8).astype(np.float32)
+    noisy = add_noise(clean, 0.4, clip=True, rng=rng)
+    expected = float(tf.reduce_mean(tf.image.ssim(clean.reshape(-1, 28, 28, 1), noisy.reshape(-1, 28, 28, 1), max_val=1.0)))
+    assert 0.05 < expected < 0.95  # neither identical nor unrelated images
+    assert metrics.ssim(clean, noisy) == pytest.approx(expected, abs=1e-6)
+    assert metrics.ssim(clean, clean) == pytest.approx(1.0)
