@@ -13,8 +13,11 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 .PHONY: setup browser repro test report seeds sweep-noise sweep-autoencoder-lr check-gpu-pins publish
 
-setup: $(INSTALLED)
+# .dvc/plots.html: the template of DVC's plots pages (`dvc plots show`, `dvc plots diff`; .dvc/config
+# names it), with Vega, Vega-Lite and Vega-Embed inlined from the installed vl-convert so the pages draw offline.
+PLOTS_TEMPLATE := .dvc/plots.html
 
+setup: $(INSTALLED) $(PLOTS_TEMPLATE)
 $(INSTALLED): requirements.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
@@ -23,6 +26,9 @@ $(INSTALLED): requirements.txt
 	$(VENV)/bin/pip check
 	rm -f $(VENV)/.installed $(VENV)/.installed-gpu
 	touch $@
+
+$(PLOTS_TEMPLATE): $(INSTALLED) stages/plots_page.py
+	$(VENV)/bin/python -m stages.plots_page
 
 # CI: the GPU=1 pins resolve together (a dry run; it reads the CUDA wheels' metadata from PyPI).
 check-gpu-pins: setup
