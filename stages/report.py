@@ -3,7 +3,7 @@
 With --revs it compares git revisions or DVC experiments instead of showing the workspace: metrics side
 by side with their difference, and each plot's series overlaid per revision. Plots come from
 `dvc plots show/diff --json`; their Vega-Lite specs are rendered to static SVG by vl-convert, so the
-page needs no network (DVC's own page loads Vega from a CDN).
+page needs no network.
 """
 import argparse
 import html
