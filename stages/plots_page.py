@@ -26,8 +26,6 @@ window.vegaEmbed = (selector, spec, options) => {
   document.querySelector(selector).append(note);
   return Promise.resolve(null);
 };
-window.vega = vega;
-window.vegaLite = vegaLite;
 """
 PAGE = """<!DOCTYPE html>
 <html>
@@ -58,7 +56,8 @@ code { background: #f3f3f3; padding: 0 0.2em; }
 def page():
     import vl_convert
 
-    return PAGE.replace("BUNDLE", vl_convert.javascript_bundle(SNIPPET))
+    # Inline, the script ends at the first "</script" anywhere in it; "<\/script" reads the same in JavaScript.
+    return PAGE.replace("BUNDLE", vl_convert.javascript_bundle(SNIPPET).replace("</script", "<\\/script"))
 
 
 def main():
