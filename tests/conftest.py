@@ -168,3 +168,19 @@ def scratch_repo(destination, mirror):
 @pytest.fixture
 def repo(tmp_path, mirror):
     return scratch_repo(tmp_path / "repo", mirror)
+
+
+@pytest.fixture(scope="session")
+def tiny_experiment(tmp_path_factory):
+    """A scratch repository after a tiny autoencoder run (latent 16, 2 epochs), committed, and one DVC
+    experiment on it, `more-epochs` (3 epochs); made once for the tests that only read it."""
+    from test_pipeline_autoencoder import TINY
+
+    root = tmp_path_factory.mktemp("tiny_experiment")
+    repo = scratch_repo(root / "repo", make_mirror(root / "mirror"))
+    repo.set_params({**TINY, "autoencoder.latent_sizes": [16]})
+    repo.repro("evaluate_autoencoder")
+    repo.git("add", "-A")
+    repo.git("commit", "-qm", "tiny run")
+    repo.dvc("exp", "run", "--name", "more-epochs", "-S", "autoencoder.train.epochs=3", "evaluate_autoencoder")
+    return repo

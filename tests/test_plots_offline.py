@@ -9,7 +9,6 @@ import subprocess
 import yaml
 
 from conftest import VENV_BIN
-from test_pipeline_autoencoder import TINY
 from test_report import CHROMIUM, FLAGS, needs_chromium, page_requests
 
 NO_NETWORK = ["--host-resolver-rules=MAP * ~NOTFOUND"]
@@ -96,12 +95,8 @@ def assert_draws_offline(page, repo, tmp_path):
 
 
 @needs_chromium
-def test_plots_show_and_diff_pages_draw_every_plot_with_no_network(repo, tmp_path):
-    repo.set_params({**TINY, "autoencoder.latent_sizes": [16]})
-    repo.repro("evaluate_autoencoder")
-    repo.git("add", "-A")
-    repo.git("commit", "-qm", "tiny run")
-    repo.dvc("exp", "run", "--name", "more-epochs", "-S", "autoencoder.train.epochs=3", "evaluate_autoencoder")
+def test_plots_show_and_diff_pages_draw_every_plot_with_no_network(tiny_experiment, tmp_path):
+    repo = tiny_experiment
     # What `make setup` does: the template .dvc/config names, which git does not track.
     repo.run(str(VENV_BIN / "python"), "-m", "stages.plots_page")
 

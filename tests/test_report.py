@@ -13,7 +13,6 @@ import yaml
 
 from conftest import ROOT, VENV_BIN
 from stages import report
-from test_pipeline_autoencoder import TINY
 
 CHROMIUM = shutil.which("chromium")
 FLAGS = [
@@ -173,14 +172,8 @@ def test_data_sources_name_files_not_paths_of_this_machine(tmp_path, monkeypatch
 
 
 @needs_chromium
-def test_comparison_of_a_commit_and_an_experiment_loads_offline_side_by_side(repo, tmp_path):
-    repo.set_params({**TINY, "autoencoder.latent_sizes": [4]})
-    repo.repro("evaluate_autoencoder")
-    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.com"]
-    subprocess.run([*git, "add", "-A"], cwd=repo.path, check=True)
-    subprocess.run([*git, "commit", "-qm", "tiny run"], cwd=repo.path, check=True)
-    repo.dvc("exp", "run", "--name", "more-epochs", "-S", "autoencoder.train.epochs=3", "evaluate_autoencoder")
-
+def test_comparison_of_a_commit_and_an_experiment_loads_offline_side_by_side(tiny_experiment, tmp_path):
+    repo = tiny_experiment
     printed = build_report(repo.path, tmp_path / "report", "--revs", "HEAD", "more-epochs", env=repo.env)
     assert "HEAD, more-epochs" in printed
     seen, outside = load_in_chromium(tmp_path / "report", "index.html", tmp_path)
@@ -189,7 +182,7 @@ def test_comparison_of_a_commit_and_an_experiment_loads_offline_side_by_side(rep
     summary, *metrics = seen["tables"]
     assert summary["first_column"] == PROJECTS
     assert summary["header"] == ["project", "headline metric", "HEAD", "more-epochs", "more-epochs − HEAD"]
-    [scores] = [table for table in metrics if "latent_4.test_loss" in table["first_column"]]
+    [scores] = [table for table in metrics if "latent_16.test_loss" in table["first_column"]]
     assert scores["header"] == ["metric", "HEAD", "more-epochs", "more-epochs − HEAD"]
     # Each revision's picture, and one chart drawing both revisions' results.
     sources = [source for source, _, _ in seen["images"]]
