@@ -43,7 +43,7 @@ class Source(Section):
 class Distribution(Section):
     """How every trainer spreads over devices: `auto` mirrors over GPUs when more than one is visible."""
 
-    strategy: Literal["auto", "default", "mirrored"]
+    strategy: Literal["auto", "default", "mirrored", "multi_worker"]
 
 
 class Training(Section):
