@@ -1,7 +1,8 @@
 """train.strategy: multi_worker with two worker processes on localhost, run as docs/collaboration.md shows.
 
-Worker 0 (the chief) runs `dvc repro` in its repository; worker 1 runs the same stage module in a
-`git clone` + `dvc pull` of it, each with its own TF_CONFIG.
+Worker 0, the chief, runs the training stage through DVC (`dvc repro` for the autoencoder, `dvc exp
+run` for text); worker 1 runs the same stage module in its own copy of the repository (a `git clone`
++ `dvc pull` for the autoencoder), each with its own TF_CONFIG.
 """
 import json
 import signal
@@ -71,6 +72,11 @@ def fingerprint(output):
     return next(line.split()[-1] for line in output.splitlines() if "final weights" in line)
 
 
+def error_line(output):
+    (line,) = [line for line in output.splitlines() if line.startswith("error:")]
+    return line
+
+
 def curve(repo, split):
     path = repo.path / f"plots/train/autoencoder/latent_4/plots/metrics/{split}/loss.tsv"
     return pd.read_csv(path, sep="\t")["loss"].tolist()
@@ -126,19 +132,22 @@ def test_killing_a_worker_stops_the_other_within_its_timeout(cluster_repos):
     try:
         survivor = start(worker, TRAIN_AUTOENCODER, workers, 0, timeout=TIMEOUT)
         victim = start(worker, TRAIN_AUTOENCODER, workers, 1, timeout=TIMEOUT)
+        started = []
         for line in survivor.stdout:
+            started.append(line)
             if line.startswith("epoch 2/"):
                 break
         victim.send_signal(signal.SIGKILL)
         killed = time.monotonic()
         status, output = finish(survivor, limit=TIMEOUT + 60)
+        output = "".join(started) + output
         elapsed = time.monotonic() - killed
     finally:
         worker.git("checkout", "params.yaml")
     assert status == 2, output
     assert not (worker.path / "data/models/autoencoder/latent_4.keras").exists()
     assert f"error: worker 0: training aborted, unreachable: worker 1 ({workers[1]})" in output
-    print(f"survivor exited {elapsed:.1f} s after the SIGKILL (MULTI_WORKER_TIMEOUT={TIMEOUT})")
+    print(f"survivor exited {elapsed:.1f} s after the SIGKILL (MULTI_WORKER_TIMEOUT={TIMEOUT}): {error_line(output)}")
     assert elapsed < TIMEOUT + 30
 
 
@@ -150,7 +159,7 @@ def test_an_unreachable_chief_fails_in_bounded_time_naming_its_address(cluster_r
     elapsed = time.monotonic() - begun
     assert status == 2, output
     assert f"unreachable: worker 0 ({workers[0]})" in output and "error: worker 1: could not form the cluster" in output
-    print(f"worker 1 gave up {elapsed:.1f} s after its start (MULTI_WORKER_TIMEOUT=3)")
+    print(f"worker 1 gave up {elapsed:.1f} s after its start (MULTI_WORKER_TIMEOUT=3): {error_line(output)}")
 
 
 def test_the_text_lstm_trains_under_two_workers(repo, mirror):
@@ -162,7 +171,7 @@ def test_the_text_lstm_trains_under_two_workers(repo, mirror):
     repo.run("cp", "-a", str(repo.path), str(other.path))
     workers = [f"localhost:{port}" for port in free_ports(2)]
     before = files(other.path)
-    processes = [start(repo, [str(VENV_BIN / "dvc"), "repro", "train_text"], workers, 0),
+    processes = [start(repo, [str(VENV_BIN / "dvc"), "exp", "run", "train_text"], workers, 0),
                  start(other, [sys.executable, "-m", "stages.text.train"], workers, 1)]
     (chief_status, chief_log), (worker_status, worker_log) = map(finish, processes)
     assert chief_status == 0, chief_log
