@@ -72,7 +72,8 @@ def cluster():
     except ValueError:
         timeout = 0
     if not timeout > 0:
-        raise StageError(f"{TIMEOUT_VARIABLE}: expected a positive number of seconds (got {os.environ[TIMEOUT_VARIABLE]!r})")
+        got = os.environ[TIMEOUT_VARIABLE]
+        raise StageError(f"{TIMEOUT_VARIABLE}: expected a positive number of seconds (got {got!r})")
     return Cluster(workers, index, timeout)
 
 
@@ -95,7 +96,8 @@ def strategy(cluster):
         raise StageError(
             f"worker {cluster.index}: could not form the cluster of {cluster.workers} within "
             f"{cluster.timeout:g} s, {_unreachable(cluster) or 'the chief did not answer'} "
-            f"({type(error).__name__}): start every worker of TF_CONFIG, check its addresses, or raise {TIMEOUT_VARIABLE}"
+            f"({type(error).__name__}): start every worker of TF_CONFIG, check its addresses, "
+            f"or raise {TIMEOUT_VARIABLE}"
         ) from None
 
 
