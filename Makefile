@@ -11,7 +11,7 @@ INSTALLED := $(VENV)/.installed$(if $(GPU),-gpu)
 DATA_MIRROR ?= $(if $(wildcard ../shared/datasets/SHA256SUMS),$(abspath ../shared/datasets))
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: setup browser repro test report seeds sweep-noise sweep-autoencoder-lr check-gpu-pins publish
+.PHONY: setup browser repro test report seeds sweep-noise sweep-autoencoder-lr check-gpu-pins publish cluster
 
 # .dvc/plots.html: the template of DVC's plots pages (`dvc plots show`, `dvc plots diff`; .dvc/config
 # names it), with Vega, Vega-Lite and Vega-Embed inlined from the installed vl-convert so the pages draw offline.
@@ -83,3 +83,17 @@ seeds: setup
 publish:
 	dvc push
 	gto register $(MODEL) --push
+
+# A local cluster for trying train.strategy: multi_worker on one machine (docs/collaboration.md):
+# WORKERS processes on localhost ports PORT and up, all in this checkout, since only worker 0 writes.
+# Worker 0 runs `dvc repro STAGE`; the others run `python -m MODULE`, their logs in a temporary folder.
+# Example: make cluster STAGE=train_text MODULE=stages.text.train (with train.strategy: multi_worker).
+WORKERS ?= 2
+PORT ?= 23456
+cluster: setup
+	@test -n "$(STAGE)" -a -n "$(MODULE)" || { echo "error: make cluster needs STAGE and MODULE, e.g. STAGE=train_text MODULE=stages.text.train" >&2; exit 2; }
+	@logs=$$(mktemp -d); workers=$$(seq -s, -f '"localhost:%.0f"' $(PORT) $$(($(PORT) + $(WORKERS) - 1))); \
+	config() { echo "{\"cluster\": {\"worker\": [$$workers]}, \"task\": {\"type\": \"worker\", \"index\": $$1}}"; }; \
+	for i in $$(seq 1 $$(($(WORKERS) - 1))); do TF_CONFIG="$$(config $$i)" python -m $(MODULE) > $$logs/worker-$$i.log 2>&1 & done; \
+	echo "workers 1 to $$(($(WORKERS) - 1)) log to $$logs"; \
+	TF_CONFIG="$$(config 0)" DATA_MIRROR=$(DATA_MIRROR) dvc repro $(STAGE); status=$$?; wait; exit $$status

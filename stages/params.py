@@ -41,9 +41,10 @@ class Source(Section):
 
 
 class Distribution(Section):
-    """How every trainer spreads over devices: `auto` mirrors over GPUs when more than one is visible."""
+    """How every trainer spreads over devices: `auto` mirrors over GPUs when more than one is visible,
+    `multi_worker` over the machines of TF_CONFIG (stages/multi_worker.py)."""
 
-    strategy: Literal["auto", "default", "mirrored"]
+    strategy: Literal["auto", "default", "mirrored", "multi_worker"]
 
 
 class Training(Section):

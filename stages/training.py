@@ -1,12 +1,14 @@
 """The fit-and-log path every trainer shares: seeding, device strategy, schedule, early stopping, DVCLive, atomic save."""
 import math
+import tempfile
+from contextlib import nullcontext
 
 import keras
 import tensorflow as tf
 from dvclive import Live
 from dvclive.keras import DVCLiveCallback
 
-from stages import params
+from stages import multi_worker, params
 from stages.outputs import save_model
 
 # Batches run per call into the compiled graph: fewer Python round trips (the MNIST epochs take 40%
@@ -49,14 +51,29 @@ def fit(build, train, validation, settings, live_dir, model_path, callbacks=()):
     across replicas), or keras.utils.PyDataset batches made by the caller. The learning rate follows
     `settings.learning_rate_schedule`, early stopping on val_loss restores the best weights, DVCLive
     logs the curves to `live_dir`, and the model is saved to `model_path`.
-    Returns the Keras History.
+    Returns the Keras History, or None on a multi_worker worker other than the chief: it writes
+    nothing (its DVCLive folder is temporary), and neither must its caller.
     """
-    strategy = distribution_strategy(params.load("train", params.Distribution).strategy)
-    print(f"training with {type(strategy).__name__}, {strategy.num_replicas_in_sync} replica(s)")
+    name = params.load("train", params.Distribution).strategy
+    cluster = multi_worker.cluster() if name == "multi_worker" else None
+    strategy = multi_worker.strategy(cluster) if cluster else distribution_strategy(name)
+    kind = f"MultiWorkerMirroredStrategy, worker {cluster.index}" if cluster else type(strategy).__name__
+    print(f"training with {kind}, {strategy.num_replicas_in_sync} replica(s)")
     with strategy.scope():
         model = build()
-    if strategy.num_replicas_in_sync == 1:
+    if strategy.num_replicas_in_sync == 1 and not cluster:
         model.steps_per_execution = STEPS_PER_EXECUTION
+    chief = cluster is None or cluster.chief
+    with nullcontext(live_dir) if chief else tempfile.TemporaryDirectory() as log_dir:
+        history, live = _train(model, strategy, cluster, train, validation, settings, log_dir, callbacks)
+    if not chief:
+        return None
+    live.make_summary()
+    save_model(model, model_path)
+    return history
+
+
+def _train(model, strategy, cluster, train, validation, settings, live_dir, callbacks):
     # dvcyaml=False: DVCLive would otherwise rewrite dvc.yaml; the plots are declared there by hand.
     live = Live(str(live_dir), dvcyaml=False, save_dvc_exp=False, report=None)
     stopping = keras.callbacks.EarlyStopping(
@@ -64,18 +81,23 @@ def fit(build, train, validation, settings, live_dir, model_path, callbacks=()):
     )
     if settings.learning_rate_schedule == "cosine":
         callbacks = [cosine_decay(settings.learning_rate, settings.epochs), *callbacks]
+    callbacks = [stopping, DVCLiveCallback(live=live), *callbacks]
     batched = isinstance(train, keras.utils.PyDataset)
-    history = model.fit(
-        *((train,) if batched else train),
-        validation_data=validation,
-        epochs=settings.epochs,
-        batch_size=None if batched else settings.batch_size,
-        callbacks=[stopping, DVCLiveCallback(live=live), *callbacks],
-        verbose=2,
-    )
+    if cluster:
+        if not batched:
+            train = multi_worker.ArrayBatches(*train, settings.batch_size, seed=settings.seed)
+            validation = multi_worker.ArrayBatches(*validation, settings.batch_size)
+        history = multi_worker.fit(model, strategy, cluster, train, validation, settings.epochs, callbacks)
+    else:
+        history = model.fit(
+            *((train,) if batched else train),
+            validation_data=validation,
+            epochs=settings.epochs,
+            batch_size=None if batched else settings.batch_size,
+            callbacks=callbacks,
+            verbose=2,
+        )
     live.summary.update(
         best_epoch=stopping.best_epoch + 1, best_val_loss=float(stopping.best), epochs_run=len(history.epoch)
     )
-    live.make_summary()
-    save_model(model, model_path)
-    return history
+    return history, live

@@ -30,7 +30,7 @@ def main():
     schedule = keras.callbacks.LearningRateScheduler(
         lambda epoch: settings.learning_rate * settings.learning_rate_decay**epoch
     )
-    training.fit(
+    history = training.fit(
         partial(
             sentiment_lstm,
             vocabulary["num_words"],
@@ -46,7 +46,8 @@ def main():
         model_path=MODEL,
         callbacks=[schedule],
     )
-    write_text(MODEL_VOCABULARY, VOCABULARY.read_text(encoding="utf-8"))
+    if history is not None:  # None: a multi_worker worker other than the chief, which writes nothing
+        write_text(MODEL_VOCABULARY, VOCABULARY.read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":
