@@ -6,6 +6,8 @@ PROCESSED = Path("data/processed")
 MODELS = Path("data/models")
 METRICS = Path("metrics")
 PLOTS = Path("plots")
+# What the baseline stages hand their evaluate stage besides their metrics (pictures' rows, curves).
+BASELINES = Path("data/baselines")
 # DVCLive's per-epoch curves of every trainer.
 TRAINING_LOGS = PLOTS / "train"
 

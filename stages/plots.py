@@ -45,6 +45,19 @@ def line_panels(rows, x, panels, path):
     save_figure(figure, path)
 
 
+def scatter_panels(panels, labels, path, title):
+    """Side-by-side 2-D scatter plots ({panel title: points (N, 2)}), every point coloured by its class label."""
+    figure, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 4.2), squeeze=False)
+    for axis, (name, points) in zip(axes[0], panels.items()):
+        scatter = axis.scatter(points[:, 0], points[:, 1], c=labels, cmap="tab10", vmin=-0.5, vmax=9.5, s=3)
+        axis.set_title(name, fontsize=10)
+        axis.set_xticks([])
+        axis.set_yticks([])
+    figure.colorbar(scatter, ax=list(axes[0]), ticks=range(10), label="digit", fraction=0.02)
+    figure.suptitle(title, fontsize=10)
+    save_figure(figure, path)
+
+
 def confusion_heatmap(matrix, class_names, path, title):
     """A seaborn heatmap of a confusion matrix (rows actual, columns predicted), counts annotated."""
     import seaborn as sns

@@ -17,12 +17,30 @@ def test_editing_one_project_reruns_only_that_project(repo, mirror):
     write_manifest(mirror)
     repo.set_params({**test_pipeline_denoiser.TINY, **test_pipeline_text.TINY, **test_pipeline_sentiment.TINY})
     everything = repo.repro()
-    assert {"train_autoencoder@8", "train_denoiser", "train_text", "train_sentiment", "generate_text_summary"} <= everything
+    assert {"train_autoencoder@8", "train_denoiser", "train_text", "train_sentiment", "generate_text_summary",
+            "baseline_autoencoder", "baseline_denoiser"} <= everything
     assert repo.stale() == set()
 
     append_comment(repo, "stages/sentiment/train.py")
     assert repo.stale() == {"train_sentiment"}
     assert repo.repro() == {"train_sentiment", "evaluate_sentiment", "export_sentiment"}
+    assert repo.stale() == set()
+
+    # A retrained model re-runs what reads it, never its baseline (nor the other MNIST project's).
+    append_comment(repo, "stages/autoencoder/train.py")
+    assert repo.stale() == {"train_autoencoder@8"}
+    ran = repo.repro()
+    assert "train_autoencoder@8" in ran
+    assert ran <= {"train_autoencoder@8", "evaluate_autoencoder", "evaluate_denoiser", "export_autoencoder@8"}
+    append_comment(repo, "stages/denoiser/train.py")
+    assert repo.stale() == {"train_denoiser"}
+    assert repo.repro() <= {"train_denoiser", "evaluate_denoiser", "export_denoiser"}
+    assert repo.stale() == set()
+    # The probe is one implementation for the baseline's codes and the autoencoder's.
+    probe = (repo.path / "stages/mnist/probe.py").read_text()
+    append_comment(repo, "stages/mnist/probe.py")
+    assert repo.stale() == {"baseline_autoencoder", "evaluate_autoencoder"}
+    (repo.path / "stages/mnist/probe.py").write_text(probe)
     assert repo.stale() == set()
 
     # Shared modules: the MNIST model builder feeds both MNIST trainers; plots.py every stage that draws.

@@ -5,8 +5,10 @@ import pytest
 import yaml
 
 from stages import params
+from stages.autoencoder.baseline import Baseline
 from stages.autoencoder.evaluate import Autoencoder
 from stages.cli import StageError
+from stages.denoiser.baseline import Filters, RobustnessStds
 
 ROOT_PARAMS = Path(__file__).resolve().parents[1] / "params.yaml"
 
@@ -19,7 +21,8 @@ def write(tmp_path, data):
 
 def autoencoder(**changes):
     train = {"epochs": 5, "batch_size": 32, "learning_rate": 0.001, "learning_rate_schedule": "constant", "patience": 2, "seed": 1}
-    section = {"latent_sizes": [4, 8], "model": {"encoder_activation": "linear"}, "train": train}
+    probe = {"train_samples": 100, "inverse_regularisation": 1.0, "max_iter": 100, "tolerance": 0.001, "seed": 0}
+    section = {"latent_sizes": [4, 8], "model": {"encoder_activation": "linear"}, "train": train, "probe": probe}
     for key, value in changes.items():
         (train if key in train else section)[key] = value
     return {"autoencoder": section}
@@ -29,6 +32,22 @@ def test_the_committed_params_file_is_valid():
     config = params.load("autoencoder", Autoencoder, ROOT_PARAMS)
     assert config.latent_sizes == [16, 32, 64]
     assert params.load("download.mnist", params.Source, ROOT_PARAMS).sources[0] == "mirror"
+    assert params.load("autoencoder", Baseline, ROOT_PARAMS).probe.train_samples == 20000
+    assert params.load("denoiser_baseline", Filters, ROOT_PARAMS).median_size == [3, 5]
+    assert params.load("denoiser", RobustnessStds, ROOT_PARAMS).robustness_stds[-1] == 1.0
+
+
+def test_the_baselines_read_only_their_own_keys_and_name_a_bad_one(tmp_path):
+    data = autoencoder()
+    del data["autoencoder"]["train"]  # the trainers' keys: the PCA stage does not read them
+    assert params.load("autoencoder", Baseline, write(tmp_path, data)).latent_sizes == [4, 8]
+    data["autoencoder"]["probe"]["train_samples"] = "many"
+    with pytest.raises(StageError, match=r"autoencoder\.probe\.train_samples: Input should be a valid integer"):
+        params.load("autoencoder", Baseline, write(tmp_path, data))
+    filters = {"validation_samples": 10, "median_size": [3], "gaussian_sigma": [1.0], "total_variation_weight": [0.1],
+               "wavelet_sigma": [0.2], "nl_means_h": [0.0]}
+    with pytest.raises(StageError, match=r"denoiser_baseline\.nl_means_h\.0: Input should be greater than 0"):
+        params.load("denoiser_baseline", Filters, write(tmp_path, {"denoiser_baseline": filters}))
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 import json
 
 import pandas as pd
+import pytest
 
 TINY = {
     "autoencoder.latent_sizes": [4, 8],
@@ -13,6 +14,7 @@ AUTOENCODER_STAGES = {
     "preprocess_mnist",
     "train_autoencoder@4",
     "train_autoencoder@8",
+    "baseline_autoencoder",
     "evaluate_autoencoder",
 }
 
@@ -22,13 +24,27 @@ def test_autoencoder_pipeline_runs_caches_and_reruns_exactly_what_changed(repo):
     assert repo.repro("evaluate_autoencoder") == AUTOENCODER_STAGES
 
     scores = json.loads((repo.path / "metrics/autoencoder.json").read_text())
+    pca = json.loads((repo.path / "metrics/autoencoder_baseline.json").read_text())
     assert scores["data_source"] == "mirror" and scores["test_samples"] == 100
+    # The 270 training digits are fewer than autoencoder.probe.train_samples: the probe learns from all of them.
+    assert scores["probe_train_samples"] == pca["probe_train_samples"] == 270 and pca["train_samples"] == 270
     for latent in (4, 8):
-        result = scores[f"latent_{latent}"]
+        result, reference = scores[f"latent_{latent}"], pca[f"pca_{latent}"]
         assert 0 < result["test_loss"] < 0.7 and 0 < result["test_mse"] < 0.25 and result["test_psnr"] > 0
+        assert 0 < reference["test_loss"] < 0.7 and 0 < reference["test_ssim"] <= 1 and reference["test_psnr"] > 0
+        # The synthetic classes are bars at ten heights: a linear read-out finds them far above chance (0.1).
+        assert reference["probe_accuracy"] > 0.5 and 0 < result["probe_accuracy"] <= 1
+        assert result["pca_test_loss"] == reference["test_loss"]
+        assert result["loss_gain_over_pca"] == pytest.approx(reference["test_loss"] - result["test_loss"])
+        assert result["psnr_gain_over_pca_db"] == pytest.approx(result["test_psnr"] - reference["test_psnr"])
+    assert pca["pca_8"]["test_mse"] <= pca["pca_4"]["test_mse"]
+    assert scores["pixels_probe_accuracy"] == pca["pixels"]["probe_accuracy"] > 0.5
     table = pd.read_csv(repo.path / "plots/autoencoder/latent_comparison.csv")
     assert table["latent_size"].tolist() == [4, 8]
-    assert (repo.path / "plots/autoencoder/reconstructions.png").stat().st_size > 1000
+    assert table["pca_loss"].tolist() == [pca["pca_4"]["test_loss"], pca["pca_8"]["test_loss"]]
+    assert {"autoencoder_psnr", "pca_psnr", "autoencoder_probe_accuracy", "pixels_probe_accuracy"} <= set(table)
+    for picture in ("reconstructions.png", "codes.png"):
+        assert (repo.path / "plots/autoencoder" / picture).stat().st_size > 1000
     curve = pd.read_csv(repo.path / "plots/train/autoencoder/latent_8/plots/metrics/eval/loss.tsv", sep="\t")
     assert curve["step"].tolist() == [0, 1]
     assert (repo.path / "data/models/autoencoder/latent_8.keras").is_file()
@@ -36,6 +52,7 @@ def test_autoencoder_pipeline_runs_caches_and_reruns_exactly_what_changed(repo):
     assert repo.repro("evaluate_autoencoder") == set()
     assert "up to date" in repo.dvc("status", "evaluate_autoencoder")
 
+    # Retraining re-runs the evaluation, never PCA.
     repo.set_params({"autoencoder.train.epochs": 3})
     assert repo.repro("evaluate_autoencoder") == {
         "train_autoencoder@4",
@@ -43,7 +60,7 @@ def test_autoencoder_pipeline_runs_caches_and_reruns_exactly_what_changed(repo):
         "evaluate_autoencoder",
     }
 
-    repo.assert_deterministic("train_autoencoder@4", "train_autoencoder@8", "evaluate_autoencoder")
+    repo.assert_deterministic("train_autoencoder@4", "train_autoencoder@8", "baseline_autoencoder", "evaluate_autoencoder")
 
     model = repo.path / "data/models/autoencoder/latent_4.keras"
     model.unlink()

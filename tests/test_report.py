@@ -188,7 +188,7 @@ def test_comparison_of_a_commit_and_an_experiment_loads_offline_side_by_side(tin
     sources = [source for source, _, _ in seen["images"]]
     assert {"plots/plots_autoencoder_reconstructions_png_head.png",
             "plots/plots_autoencoder_reconstructions_png_more_epochs.png"} <= set(sources)
-    chart = (tmp_path / "report/plots/autoencoder_test_bce_by_latent_size.svg").read_text()
+    chart = (tmp_path / "report/plots/autoencoder_vs_pca_test_bce_by_latent_size.svg").read_text()
     assert "HEAD" in chart and "more-epochs" in chart
 
 

@@ -1,16 +1,22 @@
-"""Stage: score every latent size on the test digits; write the comparison table and the reconstructions."""
+"""Stage: score every latent size on the test digits against PCA of the same size (baseline_autoencoder's
+metrics), probe its codes for the digit label, and write the comparison table and the pictures."""
 import argparse
+import json
 from typing import Annotated
 
+import numpy as np
 from pydantic import Field
 
 from stages import metrics, params, plots
-from stages.autoencoder import METRICS_FILE, PLOTS_DIR
-from stages.cli import run
-from stages.mnist import DIGITS, autoencoder_model
+from stages.autoencoder import BASELINE_METRICS, BASELINE_PICTURES, METRICS_FILE, PLOTS_DIR
+from stages.cli import StageError, run
+from stages.mnist import DIGITS, autoencoder_model, probe
 from stages.mnist.digits import showcase_indices
 from stages.mnist.schema import AutoencoderModel
-from stages.outputs import load_model, load_split, write_json
+from stages.outputs import load_arrays, load_model, load_split, write_json
+
+# Test codes drawn in each panel of codes.png.
+CODES_SHOWN = 3000
 
 
 class Autoencoder(params.Section):
@@ -19,25 +25,85 @@ class Autoencoder(params.Section):
     latent_sizes: Annotated[list[params.PositiveInt], Field(min_length=1), params.Distinct]
     model: AutoencoderModel
     train: params.Training
+    probe: probe.Probe
+
+
+def pca_scores(latent_sizes):
+    """{latent size: PCA's scores at that size} from baseline_autoencoder's metrics, and its pixel probe."""
+    try:
+        baseline = json.loads(BASELINE_METRICS.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StageError(f"{BASELINE_METRICS}: missing (run: dvc repro baseline_autoencoder)") from None
+    missing = [size for size in latent_sizes if f"pca_{size}" not in baseline]
+    if missing:
+        raise StageError(f"{BASELINE_METRICS}: no PCA of latent size {missing} (run: dvc repro baseline_autoencoder)")
+    return {size: baseline[f"pca_{size}"] for size in latent_sizes}, baseline["pixels"]["probe_accuracy"]
+
+
+def encoder(model):
+    import keras
+
+    return keras.Model(model.inputs, model.get_layer("encoder").output)
+
+
+def two_dimensional(codes):
+    """The codes' first two principal components."""
+    centred = codes - codes.mean(axis=0)
+    _, _, directions = np.linalg.svd(centred, full_matrices=False)
+    return centred @ directions[:2].T
 
 
 def main():
     argparse.ArgumentParser(description=__doc__).parse_args()
     config = params.load("autoencoder", Autoencoder)
+    latent_sizes = sorted(config.latent_sizes)
+    pca, pixels_accuracy = pca_scores(latent_sizes)
+    pca_pictures = load_arrays(BASELINE_PICTURES)
+    x_train, y_train = load_split(DIGITS, "train")
     x_test, y_test = load_split(DIGITS, "test")
+    subset = probe.training_subset(y_train, config.probe)
     shown = showcase_indices(y_test)
-    scores = {**metrics.data_source("mnist"), "test_samples": len(x_test)}
-    table, pictures = [], {"original": x_test[shown]}
-    for latent_size in sorted(config.latent_sizes):
+    scores = {**metrics.data_source("mnist"), "test_samples": len(x_test), "probe_train_samples": len(subset),
+              "pixels_probe_accuracy": pixels_accuracy}
+    table, pictures, code_panels = [], {"original": x_test[shown]}, {}
+    for latent_size in latent_sizes:
         model = load_model(autoencoder_model(latent_size))
         reconstructed = model.predict(x_test, batch_size=1024, verbose=0)
-        scores[f"latent_{latent_size}"] = metrics.image_metrics(x_test, reconstructed)
-        table.append({"latent_size": latent_size, **scores[f"latent_{latent_size}"]})
-        pictures[f"latent {latent_size}"] = reconstructed[shown]
-        print(f"latent {latent_size}: {scores[f'latent_{latent_size}']}")
+        codes = encoder(model)
+        codes_train = codes.predict(x_train[subset], batch_size=1024, verbose=0)
+        codes_test = codes.predict(x_test, batch_size=1024, verbose=0)
+        result = {
+            **metrics.image_metrics(x_test, reconstructed),
+            "probe_accuracy": probe.accuracy(codes_train, y_train[subset], codes_test, y_test, config.probe),
+        }
+        reference = pca[latent_size]
+        result |= {
+            "pca_test_loss": reference["test_loss"],
+            "pca_test_psnr": reference["test_psnr"],
+            "pca_probe_accuracy": reference["probe_accuracy"],
+            "loss_gain_over_pca": reference["test_loss"] - result["test_loss"],
+            "psnr_gain_over_pca_db": result["test_psnr"] - reference["test_psnr"],
+        }
+        scores[f"latent_{latent_size}"] = result
+        table.append({
+            "latent_size": latent_size,
+            **{f"autoencoder_{name}": result[f"test_{name}"] for name in ("loss", "mse", "psnr", "ssim")},
+            **{f"pca_{name}": reference[f"test_{name}"] for name in ("loss", "mse", "psnr", "ssim")},
+            "autoencoder_probe_accuracy": result["probe_accuracy"],
+            "pca_probe_accuracy": reference["probe_accuracy"],
+            "pixels_probe_accuracy": pixels_accuracy,
+        })
+        pictures[f"AE {latent_size}"] = reconstructed[shown]
+        pictures[f"PCA {latent_size}"] = pca_pictures[f"latent_{latent_size}"]
+        code_panels[f"latent {latent_size}"] = two_dimensional(codes_test[:CODES_SHOWN])
+        print(f"latent {latent_size}: {result}", flush=True)
     write_json(METRICS_FILE, scores)
     plots.write_table(PLOTS_DIR / "latent_comparison.csv", table)
     plots.image_rows(pictures, PLOTS_DIR / "reconstructions.png")
+    plots.scatter_panels(
+        code_panels, y_test[:CODES_SHOWN], PLOTS_DIR / "codes.png",
+        f"{CODES_SHOWN} test digits' codes, first two principal components, coloured by digit",
+    )
 
 
 if __name__ == "__main__":

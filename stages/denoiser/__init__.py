@@ -1,5 +1,5 @@
 """Project 2: the denoising autoencoder, trained noisy -> clean and compared with the plain autoencoder."""
-from stages.paths import METRICS, MODELS, PLOTS, PROCESSED, TRAINING_LOGS
+from stages.paths import BASELINES, METRICS, MODELS, PLOTS, PROCESSED, TRAINING_LOGS
 
 # The processed digits with seeded Gaussian noise: same splits and layout as stages.mnist.DIGITS.
 NOISY_DIGITS = PROCESSED / "mnist_noisy"
@@ -7,3 +7,7 @@ MODEL = MODELS / "denoiser.keras"
 TRAINING_LOG = TRAINING_LOGS / "denoiser"
 METRICS_FILE = METRICS / "denoiser.json"
 PLOTS_DIR = PLOTS / "denoiser"
+# The classical filters (stage baseline_denoiser): their metrics, and the best one's robustness curve and
+# its output for the digits the denoising picture shows.
+BASELINE_METRICS = METRICS / "denoiser_baseline.json"
+BASELINE_CURVE = BASELINES / "denoiser.npz"
