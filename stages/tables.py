@@ -2,15 +2,15 @@
 
 A table lives between `<!-- table: NAME -->` and `<!-- /table -->` in a Markdown file; NAME is one of
 TABLES below. `python -m stages.tables` rewrites every such block from the committed metrics files
-(and metrics/seeds.json for spreads over seeds); `--check` changes nothing and fails, naming the file
-and the table, where a block differs from what the metrics say. To show a new metric, add a row to a
-table function below or a new function to TABLES, then put its markers where it belongs and run the
-command.
+(metrics/seeds.json for spreads over seeds; plots/denoiser/robustness.csv for one plot's data);
+`--check` changes nothing and fails, naming the file and the table, where a block differs from what
+the metrics say. To show a new metric, add a row to a table function below or a new function to
+TABLES, then put its markers where it belongs and run the command.
 """
 import argparse
+import csv
 import json
 import re
-import statistics
 from pathlib import Path
 
 from stages.cli import StageError, run
@@ -18,15 +18,20 @@ from stages.outputs import write_text
 
 DOCUMENTS = ("README.md", "RESULTS.md", "docs")
 METRICS = Path("metrics")
+ROBUSTNESS = Path("plots/denoiser/robustness.csv")
 BLOCK = re.compile(r"(<!-- table: ([\w-]+) -->\n)(.*?)(<!-- /table -->)", re.DOTALL)
 
 
 def load_metrics(root):
-    """{"metrics/autoencoder.json": {...}, ...}: every JSON file under metrics/, as committed."""
-    return {
+    """{"metrics/autoencoder.json": {...}, ...}: every JSON file under metrics/, as committed, and the
+    rows of the committed plot data the tables show ({"plots/denoiser/robustness.csv": [{column: text}]})."""
+    results = {
         path.relative_to(root).as_posix(): json.loads(path.read_text(encoding="utf-8"))
         for path in sorted((root / METRICS).rglob("*.json"))
     }
+    with open(root / ROBUSTNESS, encoding="utf-8", newline="") as handle:
+        results[ROBUSTNESS.as_posix()] = list(csv.DictReader(handle))
+    return results
 
 
 def markdown(header, rows):
@@ -154,6 +159,18 @@ def denoiser(metrics):
     )
 
 
+def robustness(metrics):
+    """RESULTS.md: PSNR of the denoiser and the plain autoencoder at each test noise level (a committed plot's data)."""
+    rows = metrics[ROBUSTNESS.as_posix()]
+    return markdown(
+        ["test noise std", *(f"{float(row['noise_std']):.1f}" for row in rows)],
+        [
+            ["denoiser", *(f"{float(row['denoiser_psnr']):.1f}" for row in rows)],
+            ["plain autoencoder", *(f"{float(row['autoencoder_psnr']):.1f}" for row in rows)],
+        ],
+    )
+
+
 def text(metrics):
     """RESULTS.md: the character LSTM and the n-gram baseline on the held-out text."""
     scores = metrics["metrics/text.json"]
@@ -201,7 +218,8 @@ def report_summary(metrics):
     """docs/report.md: the summary table and sentences `make report` opens with, for these metrics."""
     from stages.report import Results, flatten, summary, to_markdown
 
-    results = Results(["workspace"], {"workspace": {path: flatten(data) for path, data in metrics.items()}}, {})
+    files = {path: flatten(data) for path, data in metrics.items() if path.startswith(f"{METRICS}/")}
+    results = Results(["workspace"], {"workspace": files}, {})
     return to_markdown(summary(results)[1:])
 
 
@@ -210,6 +228,7 @@ TABLES = {
     "seeds": seeds,
     "autoencoder": autoencoder,
     "denoiser": denoiser,
+    "robustness": robustness,
     "text": text,
     "text-samples": text_samples,
     "sentiment": sentiment,

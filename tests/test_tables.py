@@ -13,6 +13,8 @@ def copy_documents(destination):
         shutil.copy(ROOT / name, destination / name)
     for name in ("docs", "metrics"):
         shutil.copytree(ROOT / name, destination / name)
+    (destination / "plots/denoiser").mkdir(parents=True)
+    shutil.copy(ROOT / "plots/denoiser/robustness.csv", destination / "plots/denoiser")
 
 
 def tables(cwd, *arguments):
@@ -28,7 +30,7 @@ def test_every_results_table_agrees_with_the_committed_metrics():
     assert "<!-- table: headlines -->" in (ROOT / "README.md").read_text()
     assert "<!-- table: report-summary -->" in (ROOT / "docs/report.md").read_text()
     results = (ROOT / "RESULTS.md").read_text()
-    for name in ("seeds", "autoencoder", "denoiser", "text", "text-samples", "sentiment"):
+    for name in ("seeds", "autoencoder", "denoiser", "robustness", "text", "text-samples", "sentiment"):
         assert f"<!-- table: {name} -->" in results
 
 
