@@ -2,6 +2,7 @@
 import json
 import os
 import tempfile
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -77,9 +78,44 @@ def load_split(directory, split):
     return arrays["x"], arrays["y"]
 
 
+# Keras stamps a .keras archive with the time it was saved (its zip entries, metadata.json's date_saved)
+# and names shared objects in config.json by their memory address. Fixed stamps and numbers in order of
+# appearance make the same model give the same bytes, so DVC sees an unchanged model as unchanged.
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+FIXED_DATE_SAVED = "1980-01-01@00:00:00"
+
+
+def number_shared_objects(config, numbers):
+    """`config` with each distinct `shared_object_id` replaced by 1, 2, ... in order of first appearance."""
+    if isinstance(config, list):
+        return [number_shared_objects(item, numbers) for item in config]
+    if not isinstance(config, dict):
+        return config
+    return {
+        key: numbers.setdefault(value, len(numbers) + 1) if key == "shared_object_id"
+        else number_shared_objects(value, numbers)
+        for key, value in config.items()
+    }
+
+
 def save_model(model, path):
+    """Save `model` as a .keras archive whose bytes depend only on the model, not on when it was saved."""
     with atomic_path(path) as temporary:
-        model.save(temporary)
+        saved = temporary.with_name(f"{temporary.stem}.stamped.keras")
+        try:
+            model.save(saved)
+            with zipfile.ZipFile(saved) as source, zipfile.ZipFile(temporary, "w") as target:
+                for entry in source.infolist():
+                    data = source.read(entry)
+                    if entry.filename == "metadata.json":
+                        data = json.dumps({**json.loads(data), "date_saved": FIXED_DATE_SAVED}).encode()
+                    elif entry.filename == "config.json":
+                        data = json.dumps(number_shared_objects(json.loads(data), {})).encode()
+                    fixed = zipfile.ZipInfo(entry.filename, date_time=FIXED_ZIP_TIME)
+                    fixed.compress_type, fixed.external_attr = entry.compress_type, entry.external_attr
+                    target.writestr(fixed, data)
+        finally:
+            saved.unlink(missing_ok=True)
 
 
 def load_model(path):

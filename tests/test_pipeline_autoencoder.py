@@ -62,6 +62,14 @@ def test_autoencoder_pipeline_runs_caches_and_reruns_exactly_what_changed(repo):
 
     repo.assert_deterministic("train_autoencoder@4", "train_autoencoder@8", "baseline_autoencoder", "evaluate_autoencoder")
 
+    # A comment-only edit re-runs the trainers; their models come out byte-identical, so evaluation
+    # and export stay up to date.
+    assert repo.repro("export_autoencoder@4") == {"export_autoencoder@4"}
+    trainer = repo.path / "stages/autoencoder/train.py"
+    trainer.write_text(trainer.read_text() + "# a comment\n")
+    assert repo.repro("evaluate_autoencoder", "export_autoencoder@4") == {"train_autoencoder@4", "train_autoencoder@8"}
+    assert "up to date" in repo.dvc("status", "evaluate_autoencoder", "export_autoencoder@4")
+
     model = repo.path / "data/models/autoencoder/latent_4.keras"
     model.unlink()
     log = repo.train_mirrored("autoencoder", "--latent-size", "4")

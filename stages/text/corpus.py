@@ -97,7 +97,7 @@ def inputs_and_targets(windows: np.ndarray, objective: str) -> tuple[np.ndarray,
     """The first `seq_len` characters of each window, and the targets for `objective`.
 
     "every_position": the inputs shifted by one, shape (n, seq_len): every position is predicted.
-    "last_character": the character after the inputs, shape (n,): the seed's objective.
+    "last_character": the character after the inputs, shape (n,): the original notebook's objective.
     """
     if objective == "every_position":
         return windows[:, :-1], windows[:, 1:]

@@ -19,7 +19,7 @@ def char_lstm(vocabulary_size, embedding_size, lstm_units, input_dropout, dropou
     """Character ids -> Embedding -> Dropout -> LSTM -> Dropout -> Dense(vocab, softmax), sparse cross-entropy.
 
     objective "every_position" predicts the next character at every step (return_sequences=True);
-    "last_character" predicts only the one after the window, as the seed did.
+    "last_character" predicts only the one after the window, as the original notebook did.
     """
     inputs = keras.Input(shape=(None,), dtype="int32", name="characters")
     embedded = keras.layers.Embedding(vocabulary_size, embedding_size, name="embedding")(inputs)

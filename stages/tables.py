@@ -1,0 +1,291 @@
+"""Command: write the current-results tables of README.md, RESULTS.md and docs/ from metrics/ (--check: only compare).
+
+A table lives between `<!-- table: NAME -->` and `<!-- /table -->` in a Markdown file; NAME is one of
+TABLES below. `python -m stages.tables` rewrites every such block from the committed metrics files
+(metrics/seeds.json for spreads over seeds; plots/denoiser/robustness.csv for one plot's data);
+`--check` changes nothing and fails, naming the file and the table, where a block differs from what
+the metrics say. To show a new metric, add a row to a table function below or a new function to
+TABLES, then put its markers where it belongs and run the command.
+"""
+import argparse
+import csv
+import json
+import re
+from pathlib import Path
+
+from stages.cli import StageError, run
+from stages.outputs import write_text
+
+DOCUMENTS = ("README.md", "RESULTS.md", "docs")
+METRICS = Path("metrics")
+ROBUSTNESS = Path("plots/denoiser/robustness.csv")
+BLOCK = re.compile(r"(<!-- table: ([\w-]+) -->\n)(.*?)(<!-- /table -->)", re.DOTALL)
+
+
+def load_metrics(root):
+    """{"metrics/autoencoder.json": {...}, ...}: every JSON file under metrics/, as committed, and the
+    rows of the committed plot data the tables show ({"plots/denoiser/robustness.csv": [{column: text}]})."""
+    results = {
+        path.relative_to(root).as_posix(): json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted((root / METRICS).rglob("*.json"))
+    }
+    with open(root / ROBUSTNESS, encoding="utf-8", newline="") as handle:
+        results[ROBUSTNESS.as_posix()] = list(csv.DictReader(handle))
+    return results
+
+
+def markdown(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows]) + "\n"
+
+
+def seed_stats(metrics, key):
+    """The {mean, std, min, max, values} of "FILE:KEY" in metrics/seeds.json, or a StageError."""
+    try:
+        return metrics["metrics/seeds.json"]["metrics"][key]
+    except KeyError:
+        raise StageError(f"metrics/seeds.json: no {key} (run make seeds)") from None
+
+
+def mean_std(metrics, key, digits, scale=1.0):
+    stats = seed_stats(metrics, key)
+    return f"{scale * stats['mean']:.{digits}f} ± {scale * stats['std']:.{digits}f}"
+
+
+def seed_count(metrics):
+    return len(metrics["metrics/seeds.json"]["runs"])
+
+
+def headlines(metrics):
+    """README: each project's headline, mean ± std over the training seeds, against its baseline."""
+    autoencoder = " / ".join(
+        mean_std(metrics, f"metrics/autoencoder.json:latent_{size}.test_loss", 4) for size in (16, 32, 64)
+    )
+    text, sentiment = metrics["metrics/text.json"], metrics["metrics/sentiment.json"]
+    rows = [
+        ["autoencoder, latent 16 / 32 / 64", f"test BCE {autoencoder}", ""],
+        [
+            f"denoiser, latent 32, std-{metrics['metrics/denoiser.json']['noise_std']:g} noise",
+            f"test PSNR {mean_std(metrics, 'metrics/denoiser.json:test_psnr', 2)} dB",
+            f"noisy input: {mean_std(metrics, 'metrics/denoiser.json:psnr_gain_over_noisy_db', 2)} dB worse; "
+            f"plain autoencoder: {mean_std(metrics, 'metrics/denoiser.json:psnr_gain_over_baseline_db', 2)} dB worse",
+        ],
+        [
+            "character LSTM(128)",
+            f"held-out {mean_std(metrics, 'metrics/text.json:val_loss', 3)} nats/char",
+            f"{text['baseline_order']}-gram: {text['baseline_val_loss']:.3f}",
+        ],
+        [
+            "IMDB LSTM(128)",
+            f"test accuracy {mean_std(metrics, 'metrics/sentiment.json:accuracy', 3)}, "
+            f"F1 {mean_std(metrics, 'metrics/sentiment.json:f1', 3)}",
+            f"TF-IDF + logistic regression: {sentiment['baseline_accuracy']:.3f}",
+        ],
+    ]
+    return (
+        f"Mean ± std over {seed_count(metrics)} training seeds (the 5-gram and TF-IDF baselines do not depend on them).\n\n"
+        + markdown(["project", "result", "baseline"], rows)
+    )
+
+
+# Each headline of `make seeds`: its label, the digits to show, and the target the defaults were tuned
+# for ("<=" or ">=", value), or None.
+SEED_ROWS = (
+    ("metrics/autoencoder.json:latent_16.test_loss", "Autoencoder, latent 16: test BCE", 4, None),
+    ("metrics/autoencoder.json:latent_32.test_loss", "Autoencoder, latent 32: test BCE", 4, ("<=", 0.090)),
+    ("metrics/autoencoder.json:latent_64.test_loss", "Autoencoder, latent 64: test BCE", 4, None),
+    ("metrics/denoiser.json:test_psnr", "Denoiser: test PSNR on std-0.5 noisy digits (dB)", 2, None),
+    ("metrics/denoiser.json:psnr_gain_over_baseline_db", "Denoiser: PSNR gain over the plain autoencoder (dB)", 2,
+     (">=", 6.5)),
+    ("metrics/denoiser.json:psnr_gain_over_noisy_db", "Denoiser: PSNR gain over the noisy input (dB)", 2, None),
+    ("metrics/text.json:val_loss", "Text: held-out loss at context 40 (nats/char)", 4, ("<=", 1.36)),
+    ("metrics/text.json:val_loss_gain_over_baseline", "Text: gain over the 5-gram (nats/char)", 4, None),
+    ("metrics/sentiment.json:accuracy", "IMDB: test accuracy", 4, (">=", 0.88)),
+    ("metrics/sentiment.json:f1", "IMDB: test F1", 4, (">=", 0.88)),
+)
+
+
+def met(stats, target):
+    """Whether every seed, only the mean, or nothing meets `target`."""
+    operator, bound = target
+    meets = (lambda value: value <= bound) if operator == "<=" else (lambda value: value >= bound)
+    if all(meets(value) for value in stats["values"].values()):
+        return "yes, every seed"
+    return "by the mean only" if meets(stats["mean"]) else "no"
+
+
+def seeds(metrics):
+    """RESULTS.md: every headline of `make seeds` with its spread, range and target."""
+    rows = []
+    for key, label, digits, target in SEED_ROWS:
+        stats = seed_stats(metrics, key)
+        rows.append([
+            label,
+            mean_std(metrics, key, digits),
+            f"{stats['min']:.{digits}f}–{stats['max']:.{digits}f}",
+            "" if target is None else f"{target[0]} {target[1]:g}",
+            "" if target is None else met(stats, target),
+        ])
+    header = ["headline", f"mean ± std over {seed_count(metrics)} training seeds", "min–max", "target", "met"]
+    return markdown(header, rows)
+
+
+def image_scores(scores, prefix, loss="loss"):
+    return [f"{scores[prefix + loss]:.4f}", f"{scores[prefix + 'mse']:.4f}", f"{scores[prefix + 'psnr']:.2f}",
+            f"{scores[prefix + 'ssim']:.3f}"]
+
+
+def autoencoder(metrics):
+    """RESULTS.md: the committed autoencoder run, one row per latent size."""
+    scores = metrics["metrics/autoencoder.json"]
+    sizes = sorted(int(key.removeprefix("latent_")) for key in scores if key.startswith("latent_"))
+    rows = [[str(size), *image_scores(scores[f"latent_{size}"], "test_")] for size in sizes]
+    return markdown(["latent size", "test BCE (`test_loss`)", "test MSE", "test PSNR (dB)", "test SSIM"], rows)
+
+
+def denoiser(metrics):
+    """RESULTS.md: the noisy input, the plain autoencoder and the denoiser on the same noisy test digits."""
+    scores = metrics["metrics/denoiser.json"]
+    rows = [
+        ["the noisy input itself", *image_scores(scores, "noisy_")],
+        ["plain autoencoder, latent 32", *image_scores(scores, "baseline_")],
+        ["denoiser, latent 32", *image_scores(scores, "test_")],
+    ]
+    return (
+        markdown([f"on the std-{scores['noise_std']:g} noisy test digits", "BCE", "MSE", "PSNR (dB)", "SSIM"], rows)
+        + f"\nPSNR gain of the denoiser over the plain autoencoder (`psnr_gain_over_baseline_db`): "
+        f"{scores['psnr_gain_over_baseline_db']:.2f} dB; over the noisy input (`psnr_gain_over_noisy_db`): "
+        f"{scores['psnr_gain_over_noisy_db']:.2f} dB.\n"
+    )
+
+
+def robustness(metrics):
+    """RESULTS.md: PSNR of the denoiser and the plain autoencoder at each test noise level (a committed plot's data)."""
+    rows = metrics[ROBUSTNESS.as_posix()]
+    return markdown(
+        ["test noise std", *(f"{float(row['noise_std']):.1f}" for row in rows)],
+        [
+            ["denoiser", *(f"{float(row['denoiser_psnr']):.1f}" for row in rows)],
+            ["plain autoencoder", *(f"{float(row['autoencoder_psnr']):.1f}" for row in rows)],
+        ],
+    )
+
+
+def text(metrics):
+    """RESULTS.md: the character LSTM and the n-gram baseline on the held-out text."""
+    scores = metrics["metrics/text.json"]
+    rows = [
+        ["LSTM", f"{scores['val_loss']:.4f}", f"{scores['val_bpc']:.3f}", f"{scores['val_perplexity']:.2f}"],
+        [f"{scores['baseline_order']}-gram baseline", f"{scores['baseline_val_loss']:.4f}",
+         f"{scores['baseline_val_bpc']:.3f}", f"{scores['baseline_val_perplexity']:.2f}"],
+    ]
+    return (
+        markdown([f"model, context {scores['context_len']}", "val_loss (nats/char)", "val_bpc", "perplexity"], rows)
+        + f"\nThe LSTM is {scores['val_loss_gain_over_baseline']:.4f} nats/char better than the baseline "
+        "(`val_loss_gain_over_baseline`).\n"
+    )
+
+
+def text_samples(metrics):
+    """RESULTS.md: word-level measures of the committed samples, one row per temperature."""
+    samples = sorted(
+        (scores for path, scores in metrics.items() if path.startswith("metrics/text_samples/")),
+        key=lambda scores: scores["temperature"],
+    )
+    rows = [
+        [f"{s['temperature']:g}", f"{s['distinct_2']:.2f}", f"{s['distinct_3']:.2f}", f"{s['repetition_rate_4']:.2f}",
+         f"{s['known_word_share']:.2f}", f"{s['sample_log_likelihood']:.2f}"]
+        for s in samples
+    ]
+    header = ["temperature", "distinct-2", "distinct-3", "repeated 4-grams", "known words", "log-likelihood (nats/char)"]
+    return markdown(header, rows)
+
+
+def sentiment(metrics):
+    """RESULTS.md: the sentiment LSTM and the TF-IDF baseline on the test reviews."""
+    scores = metrics["metrics/sentiment.json"]
+    names = ("accuracy", "precision", "recall", "f1", "roc_auc")
+    rows = [
+        ["LSTM: Embedding -> LSTM(128) -> Dense(1)", *(f"{scores[name]:.4f}" for name in names)],
+        ["baseline: TF-IDF (word 1-2-grams) + logistic regression",
+         *(f"{scores['baseline_' + name]:.4f}" for name in names)],
+    ]
+    return markdown([f"model, {scores['test_samples']:,} test reviews", "accuracy", "precision", "recall", "F1",
+                     "ROC AUC"], rows)
+
+
+def report_summary(metrics):
+    """docs/report.md: the summary table and sentences `make report` opens with, for these metrics."""
+    from stages.report import Results, flatten, summary, to_markdown
+
+    files = {path: flatten(data) for path, data in metrics.items() if path.startswith(f"{METRICS}/")}
+    results = Results(["workspace"], {"workspace": files}, {})
+    return to_markdown(summary(results)[1:])
+
+
+TABLES = {
+    "headlines": headlines,
+    "seeds": seeds,
+    "autoencoder": autoencoder,
+    "denoiser": denoiser,
+    "robustness": robustness,
+    "text": text,
+    "text-samples": text_samples,
+    "sentiment": sentiment,
+    "report-summary": report_summary,
+}
+
+
+def documents(root):
+    for name in DOCUMENTS:
+        path = root / name
+        yield from sorted(path.rglob("*.md")) if path.is_dir() else [path]
+
+
+def refresh(path, metrics):
+    """The text of `path` with every table block written from `metrics`, and the names of its blocks."""
+    names = []
+
+    def replace(match):
+        opening, name, _, closing = match.groups()
+        if name not in TABLES:
+            raise StageError(f"{path}: unknown table '{name}' (expected one of: {', '.join(TABLES)})")
+        names.append(name)
+        return opening + "\n" + TABLES[name](metrics) + "\n" + closing
+
+    return BLOCK.sub(replace, path.read_text(encoding="utf-8")), names
+
+
+def stale_tables(root=Path(".")):
+    """[(file, table name)] of every block that differs from what the metrics say."""
+    metrics = load_metrics(root)
+    stale = []
+    for path in documents(root):
+        text = path.read_text(encoding="utf-8")
+        refreshed, names = refresh(path, metrics)
+        for old, new, name in zip(BLOCK.finditer(text), BLOCK.finditer(refreshed), names):
+            if old.group(3) != new.group(3):
+                stale.append((path.relative_to(root).as_posix(), name))
+    return stale
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="change nothing; fail if a table disagrees with metrics/")
+    if parser.parse_args().check:
+        stale = stale_tables()
+        if stale:
+            where = ", ".join(f"{path} ({name})" for path, name in stale)
+            raise StageError(f"tables out of date with metrics/: {where} (run: python -m stages.tables)")
+        print("every table agrees with metrics/")
+        return
+    metrics = load_metrics(Path("."))
+    for path in documents(Path(".")):
+        refreshed, names = refresh(path, metrics)
+        if names and refreshed != path.read_text(encoding="utf-8"):
+            write_text(path, refreshed)
+            print(f"{path}: {', '.join(names)}")
+
+
+if __name__ == "__main__":
+    run(main)
