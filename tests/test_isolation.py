@@ -20,9 +20,17 @@ def test_editing_one_project_reruns_only_that_project(repo, mirror):
     assert {"train_autoencoder@8", "train_denoiser", "train_text", "train_sentiment", "generate_text_summary"} <= everything
     assert repo.stale() == set()
 
+    # Editing a trainer re-runs its model's stages only: never its baseline, never another project.
     append_comment(repo, "stages/sentiment/train.py")
     assert repo.stale() == {"train_sentiment"}
     assert repo.repro() == {"train_sentiment", "evaluate_sentiment", "export_sentiment"}
+    assert repo.stale() == set()
+
+    append_comment(repo, "stages/text/train.py")
+    assert repo.stale() == {"train_text"}
+    assert repo.repro() == {
+        "train_text", "evaluate_text", "generate_text@0.5", "generate_text@1.5", "generate_text_summary", "export_text"
+    }
     assert repo.stale() == set()
 
     # Shared modules: the MNIST model builder feeds both MNIST trainers; plots.py every stage that draws.
@@ -34,6 +42,7 @@ def test_editing_one_project_reruns_only_that_project(repo, mirror):
         "train_denoiser",
         "evaluate_autoencoder",
         "evaluate_denoiser",
+        "baseline_text",
         "evaluate_text",
         "generate_text_summary",
         "evaluate_sentiment",

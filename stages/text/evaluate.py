@@ -9,20 +9,6 @@ from stages.text import BASELINE_METRICS, IDS, METRICS_FILE, MODEL, PLOTS_DIR
 from stages.text.corpus import Evaluation, context_windows, held_out
 
 
-def load_baseline(context_len):
-    """The baseline stage's metrics, checked to be measured the same way (same context, same test part)."""
-    try:
-        baseline = json.loads(BASELINE_METRICS.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise StageError(f"{BASELINE_METRICS}: missing (run: dvc repro baseline_text)") from None
-    if baseline.get("context_len") != context_len:
-        raise StageError(
-            f"{BASELINE_METRICS}: measured with context_len {baseline.get('context_len')}, expected {context_len}"
-            " (run: dvc repro baseline_text)"
-        )
-    return baseline
-
-
 def part_loss(model, parts, part, context_len):
     """Mean NLL (nats/char) of the part's characters, each given the context_len characters before it."""
     contexts, targets = context_windows(*held_out(parts, part), context_len)
@@ -38,9 +24,9 @@ def main():
     parts = load_arrays(IDS)
     if len(parts["train"]) < config.context_len:
         raise StageError(f"params.yaml: text.evaluate.context_len {config.context_len} is longer than the training text")
-    baseline = load_baseline(config.context_len)
-    if baseline.get("test_chars") != len(parts["test"]):
-        raise StageError(f"{BASELINE_METRICS}: scored another test part (run: dvc repro baseline_text)")
+    baseline = metrics.baseline_scores(
+        BASELINE_METRICS, "baseline_text", context_len=config.context_len, test_chars=len(parts["test"])
+    )
     model = load_model(MODEL)
     val_loss, validation_chars = part_loss(model, parts, "validation", config.context_len)
     test_loss, test_chars = part_loss(model, parts, "test", config.context_len)
