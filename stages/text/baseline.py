@@ -1,7 +1,6 @@
 """Stage: the character n-gram baseline, its order and discount chosen on the validation part, scored on the test part (metrics/text_baseline.json)."""
 import argparse
 import json
-
 from typing import Annotated
 
 from pydantic import Field
@@ -13,14 +12,12 @@ from stages.text import BASELINE_METRICS, IDS, PLOTS_DIR, VOCABULARY
 from stages.text.corpus import Evaluation, held_out, load_vocabulary
 from stages.text.ngram import tune
 
-Discount = Annotated[float, Field(gt=0, lt=1)]
-
 
 class Baseline(params.Section):
     """params.yaml `text.baseline`: the grid the validation part chooses from."""
 
     orders: Annotated[list[params.PositiveInt], Field(min_length=1), params.Distinct]
-    discounts: Annotated[list[Discount], Field(min_length=1), params.Distinct]
+    discounts: Annotated[list[params.Fraction], Field(min_length=1), params.Distinct]
 
 
 def main():
