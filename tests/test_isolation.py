@@ -26,11 +26,10 @@ def test_editing_one_project_reruns_only_that_project(repo, mirror):
     assert repo.repro() == {"train_sentiment", "evaluate_sentiment", "export_sentiment"}
     assert repo.stale() == set()
 
+    # The seeded retraining gives the same weights, so the same samples: their summary stays cached.
     append_comment(repo, "stages/text/train.py")
     assert repo.stale() == {"train_text"}
-    assert repo.repro() == {
-        "train_text", "evaluate_text", "generate_text@0.5", "generate_text@1.5", "generate_text_summary", "export_text"
-    }
+    assert repo.repro() == {"train_text", "evaluate_text", "generate_text@0.5", "generate_text@1.5", "export_text"}
     assert repo.stale() == set()
 
     # Shared modules: the MNIST model builder feeds both MNIST trainers; plots.py every stage that draws.
