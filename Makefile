@@ -67,7 +67,7 @@ SEEDS ?= 1 2
 HEADLINES := metrics/autoencoder.json:latent_16.test_loss metrics/autoencoder.json:latent_32.test_loss \
 	metrics/autoencoder.json:latent_64.test_loss metrics/denoiser.json:test_psnr \
 	metrics/denoiser.json:psnr_gain_over_best_filter_db metrics/denoiser.json:psnr_gain_over_noisy_db \
-	metrics/text.json:val_loss metrics/text.json:val_loss_gain_over_baseline \
+	metrics/text.json:test_loss metrics/text.json:test_loss_gain_over_baseline \
 	metrics/sentiment.json:accuracy metrics/sentiment.json:f1
 seeds: setup
 	for seed in $(SEEDS); do \

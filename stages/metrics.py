@@ -3,6 +3,7 @@ import json
 
 import numpy as np
 
+from stages.cli import StageError
 from stages.paths import source_record
 
 # Keras clips probabilities the same way before taking logs.
@@ -119,3 +120,15 @@ def data_source(name):
     """Where a dataset came from (mirror, url or fallback), so no fallback run passes for a full one."""
     record = json.loads(source_record(name).read_text(encoding="utf-8"))
     return {"data_source": record["kind"], "data_sha256": record["sha256"]}
+
+
+def baseline_scores(path, stage, **expected):
+    """The metrics a baseline stage wrote, checked to be measured like the model's (`expected` key values)."""
+    try:
+        scores = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StageError(f"{path}: missing (run: dvc repro {stage})") from None
+    for key, value in expected.items():
+        if scores.get(key) != value:
+            raise StageError(f"{path}: {key} is {scores.get(key)!r}, expected {value!r} (run: dvc repro {stage})")
+    return scores

@@ -46,13 +46,13 @@ def value(metrics, path, key):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("headlines", nargs="+", metavar="FILE:KEY", help="e.g. metrics/text.json:val_loss")
+    parser.add_argument("headlines", nargs="+", metavar="FILE:KEY", help="e.g. metrics/text.json:test_loss")
     parser.add_argument("--rev", default="HEAD", help="the baseline commit of the seed experiments (default HEAD)")
     arguments = parser.parse_args()
     headlines = arguments.headlines
     for headline in headlines:
         if ":" not in headline:
-            raise StageError(f"{headline!r}: expected FILE:KEY, e.g. metrics/text.json:val_loss")
+            raise StageError(f"{headline!r}: expected FILE:KEY, e.g. metrics/text.json:test_loss")
     shown = subprocess.run(
         [sys.executable, "-m", "dvc", "exp", "show", "--json", "--rev", arguments.rev], capture_output=True, text=True
     )

@@ -21,6 +21,7 @@ def test_editing_one_project_reruns_only_that_project(repo, mirror):
             "baseline_autoencoder", "baseline_denoiser"} <= everything
     assert repo.stale() == set()
 
+    # Editing a trainer re-runs its model's stages only: never its baseline, never another project.
     append_comment(repo, "stages/sentiment/train.py")
     assert repo.stale() == {"train_sentiment"}
     # The retrained model is byte-identical, so its evaluation and export stay cached.
@@ -44,6 +45,12 @@ def test_editing_one_project_reruns_only_that_project(repo, mirror):
     (repo.path / "stages/mnist/probe.py").write_text(probe)
     assert repo.stale() == set()
 
+    # The seeded retraining gives the same weights, so the same samples: their summary stays cached.
+    append_comment(repo, "stages/text/train.py")
+    assert repo.stale() == {"train_text"}
+    assert repo.repro() == {"train_text", "evaluate_text", "generate_text@0.5", "generate_text@1.5", "export_text"}
+    assert repo.stale() == set()
+
     # Shared modules: the MNIST model builder feeds both MNIST trainers; plots.py every stage that draws.
     append_comment(repo, "stages/mnist/model.py")
     assert repo.stale() == {"train_autoencoder@8", "train_denoiser"}
@@ -53,6 +60,7 @@ def test_editing_one_project_reruns_only_that_project(repo, mirror):
         "train_denoiser",
         "evaluate_autoencoder",
         "evaluate_denoiser",
+        "baseline_text",
         "evaluate_text",
         "generate_text_summary",
         "evaluate_sentiment",

@@ -21,8 +21,10 @@ TINY = {
     "sentiment.train.epochs": 2,
     "sentiment.train.batch_size": 16,
     "sentiment.train.learning_rate": 0.01,
+    "sentiment.baseline.max_ngrams": [1, 2],
+    "sentiment.baseline.inverse_regularisations": [0.01, 4.0],
 }
-SENTIMENT_STAGES = {"preprocess_imdb", "train_sentiment", "evaluate_sentiment"}
+SENTIMENT_STAGES = {"preprocess_imdb", "train_sentiment", "baseline_sentiment", "evaluate_sentiment"}
 
 
 def write_reviews(path, seed=0):
@@ -57,8 +59,17 @@ def test_sentiment_pipeline_runs_caches_reruns_what_changed_and_predicts(repo, m
     assert scores["data_source"] == "mirror" and scores["test_samples"] == 40 and scores["threshold"] == 0.5
     for key in ("accuracy", "precision", "recall", "f1", "roc_auc", "baseline_accuracy", "baseline_f1"):
         assert 0 <= scores[key] <= 1, key
+    baseline = json.loads((repo.path / "metrics/sentiment_baseline.json").read_text())
+    # Four settings tried on the 8 validation reviews; the first best (smaller n-grams, then smaller C) wins.
+    tried = baseline["validation_accuracy_by_setting"]
+    assert list(tried) == ["1gram_C0_01", "1gram_C4", "2gram_C0_01", "2gram_C4"]
+    first_best = next(name for name, accuracy in tried.items() if accuracy == max(tried.values()))
+    assert first_best == f"{baseline['max_ngram']}gram_C{baseline['inverse_regularisation']:g}".replace(".", "_")
+    assert baseline["validation_accuracy"] == max(tried.values())
+    assert baseline["test_samples"] == 40 and baseline["data_source"] == "mirror"
     # Three polarity words in every review: TF-IDF separates them perfectly.
-    assert scores["baseline_accuracy"] == 1.0
+    assert scores["baseline_accuracy"] == baseline["accuracy"] == 1.0
+    assert scores["accuracy_gain_over_baseline"] == pytest.approx(scores["accuracy"] - 1.0)
     plots = repo.path / "plots/sentiment"
     confusion = pd.read_csv(plots / "confusion.csv")
     assert len(confusion) == 40 and set(confusion["actual"]) == {0, 1}
@@ -88,12 +99,17 @@ def test_sentiment_pipeline_runs_caches_reruns_what_changed_and_predicts(repo, m
 
     repo.set_params({"sentiment.evaluate.threshold": 0.6})
     assert repo.repro("evaluate_sentiment") == {"evaluate_sentiment"}
+    # A new baseline grid re-runs the baseline and the evaluation that reads it, never training.
+    repo.set_params({"sentiment.baseline.inverse_regularisations": [4.0, 8.0]})
+    assert "baseline_sentiment" in repo.repro("evaluate_sentiment") <= {"baseline_sentiment", "evaluate_sentiment"}
 
+    # The vocabulary size changes only the LSTM's input: the baseline reads the raw text of the same
+    # split (split.npz, unchanged), so it stays cached.
     repo.set_params({"imdb.num_words": 12})
-    assert repo.repro("evaluate_sentiment") == SENTIMENT_STAGES
+    assert repo.repro("evaluate_sentiment") == SENTIMENT_STAGES - {"baseline_sentiment"}
     assert json.loads((repo.path / "data/models/sentiment/vocabulary.json").read_text())["num_words"] == 12
 
-    repo.assert_deterministic("train_sentiment", "evaluate_sentiment")
+    repo.assert_deterministic("train_sentiment", "baseline_sentiment", "evaluate_sentiment")
 
     model = repo.path / "data/models/sentiment/model.keras"
     model.unlink()

@@ -17,6 +17,8 @@ TINY = {
     "text.train.epochs": 2,
     "text.train.batch_size": 64,
     "text.evaluate.context_len": 10,
+    "text.baseline.orders": [2, 5],
+    "text.baseline.discounts": [0.5, 0.75],
     "text.generate.temperatures": [0.5, 1.5],
     "text.generate.length": 40,
     # "~" never occurs in the corpus: it is fed to the model as the OOV symbol, with a warning.
@@ -26,6 +28,7 @@ TEXT_STAGES = {
     "download@text",
     "preprocess_text",
     "train_text",
+    "baseline_text",
     "evaluate_text",
     "generate_text@0.5",
     "generate_text@1.5",
@@ -64,15 +67,29 @@ def test_text_pipeline_runs_caches_and_reruns_only_generation_on_new_temperature
     assert "\r" not in cleaned and "\ufffd" not in cleaned and "\u2014 again." in cleaned
     assert "\n\n\n" not in cleaned
 
+    summary = json.loads((repo.path / "data/processed/text/corpus.json").read_text())
+    for part in ("validation", "test"):
+        assert abs(summary[f"{part}_characters"] - summary["characters"] * 0.05) <= 1
+    baseline = json.loads((repo.path / "metrics/text_baseline.json").read_text())
+    grid = pd.read_csv(repo.path / "plots/text/baseline_grid.csv")
+    assert len(grid) == 4 and (baseline["order"], baseline["discount"]) == tuple(
+        grid.loc[grid["val_loss"].idxmin(), ["order", "discount"]]
+    )
+    assert baseline["val_loss"] == pytest.approx(grid["val_loss"].min())
+    assert baseline["test_chars"] == summary["test_characters"] and baseline["context_len"] == 10
+
     scores = json.loads((repo.path / "metrics/text.json").read_text())
     assert scores["data_source"] == "mirror" and scores["context_len"] == 10
+    assert (scores["validation_chars"], scores["test_chars"]) == (summary["validation_characters"], summary["test_characters"])
     vocabulary = text_corpus.load_vocabulary(repo.path / "data/processed/text/vocabulary.json")["chars"]
-    assert 0 < scores["val_loss"] < math.log(len(vocabulary))  # better than uniform after two epochs
-    assert scores["val_bpc"] == pytest.approx(scores["val_loss"] / math.log(2))
-    assert scores["val_perplexity"] == pytest.approx(math.exp(scores["val_loss"]))
-    # the 5-gram learns this repetitive text well; the loss difference is carried in the metrics
-    assert 0 < scores["baseline_val_loss"] < 1.5
-    assert scores["val_loss_gain_over_baseline"] == pytest.approx(scores["baseline_val_loss"] - scores["val_loss"])
+    for part in ("val", "test"):
+        assert 0 < scores[f"{part}_loss"] < math.log(len(vocabulary))  # better than uniform after two epochs
+        assert scores[f"{part}_bpc"] == pytest.approx(scores[f"{part}_loss"] / math.log(2))
+        assert scores[f"{part}_perplexity"] == pytest.approx(math.exp(scores[f"{part}_loss"]))
+    # the n-gram learns this repetitive text well; the loss difference is carried in the metrics
+    assert 0 < scores["baseline_test_loss"] == baseline["test_loss"] < 1.5
+    assert scores["baseline_order"] == baseline["order"]
+    assert scores["test_loss_gain_over_baseline"] == pytest.approx(baseline["test_loss"] - scores["test_loss"])
     curve = pd.read_csv(repo.path / "plots/train/text/plots/metrics/eval/loss.tsv", sep="\t")
     assert curve["step"].tolist() == [0, 1]
 
@@ -96,8 +113,12 @@ def test_text_pipeline_runs_caches_and_reruns_only_generation_on_new_temperature
     assert repo.repro("evaluate_text", "generate_text_summary") == {"generate_text@2.0", "generate_text_summary"}
     assert pd.read_csv(repo.path / "plots/text/temperature_metrics.csv")["temperature"].tolist() == [0.5, 2.0]
 
+    # A new baseline grid re-runs the baseline (and the evaluation, if its choice changed), never training.
+    repo.set_params({"text.baseline.discounts": [0.5, 0.9]})
+    assert "baseline_text" in repo.repro("evaluate_text", "generate_text_summary") <= {"baseline_text", "evaluate_text"}
+
     repo.assert_deterministic(
-        "train_text", "evaluate_text", "generate_text@0.5", "generate_text@2.0", "generate_text_summary"
+        "train_text", "baseline_text", "evaluate_text", "generate_text@0.5", "generate_text@2.0", "generate_text_summary"
     )
 
     model = repo.path / "data/models/text.keras"

@@ -202,3 +202,23 @@ def test_plot_data_a_clone_has_not_pulled_is_named_with_the_fix(tmp_path, monkey
     ]}
     monkeypatch.chdir(tmp_path)
     assert report.missing_plot_data(pipeline) == ["plots/sentiment/confusion_matrix.png", "plots/train/text"]
+
+
+def test_text_and_sentiment_headlines_name_the_tuned_baseline_and_the_gain():
+    from stages import headlines
+
+    text = headlines.text({"metrics/text.json": {
+        "test_loss": 1.35, "test_bpc": 1.95, "baseline_test_loss": 1.47, "baseline_order": 5, "baseline_discount": 0.85,
+    }})
+    assert (text.value, text.baseline_value, text.gain) == (1.35, 1.47, pytest.approx(0.12))
+    assert text.baseline == "5-gram model (D=0.85, tuned on validation)" and text.seed_key == "metrics/text.json:test_loss"
+    assert "test part" in text.sentence and "0.120 nats/char better than the strongest baseline" in text.sentence
+
+    scores = {"accuracy": 0.88, "f1": 0.881, "baseline_accuracy": 0.9, "baseline_f1": 0.9, "test_samples": 25000}
+    tuned = {"max_ngram": 2, "inverse_regularisation": 4.0}
+    sentiment = headlines.sentiment({"metrics/sentiment.json": scores, "metrics/sentiment_baseline.json": tuned})
+    assert sentiment.baseline == "TF-IDF 1- to 2-grams + logistic regression (C=4, tuned on validation)"
+    assert sentiment.gain == pytest.approx(-2.0) and "2.0 points worse than the strongest baseline" in sentiment.sentence
+    # Before the baseline stage has run, the project is "not run" rather than a crash.
+    project = next(p for p in headlines.PROJECTS if p.title == "IMDB sentiment")
+    assert project.headline_of({"metrics/sentiment.json": scores}) is headlines.NOT_RUN

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from stages.cli import StageError
-from stages.text import evaluate, model, ngram, preprocess, sampling
+from stages.text import baseline, model, ngram, preprocess, sampling
 from stages.text import corpus as text_corpus
 from stages.text import dataset as text_dataset
 
@@ -80,25 +80,68 @@ def test_load_vocabulary_rejects_a_file_without_oov_first(tmp_path):
 # ---------------------------------------------------------------- split and windows
 
 
-def test_split_is_contiguous_with_the_last_fraction_held_out():
-    assert text_corpus.split_index(100, 0.1) == 90
-    assert text_corpus.split_index(7, 0.5) == 3
+def test_split_is_train_then_validation_then_test_with_the_training_part_of_the_summed_fraction():
+    assert text_corpus.split_points(100, 0.05, 0.05) == (90, 95)
+    # The training text is what both held-out parts leave together: the same as one 10% hold-out.
+    assert text_corpus.split_points(91_391, 0.05, 0.05)[0] == 91_391 - round(91_391 * 0.1)
     with pytest.raises(ValueError, match="validation_fraction"):
-        text_corpus.split_index(100, 1.0)
+        text_corpus.split_points(100, 1.0, 0.05)
+    with pytest.raises(ValueError, match="test_fraction"):
+        text_corpus.split_points(100, 0.05, 0.0)
+    with pytest.raises(ValueError, match="< 1"):
+        text_corpus.split_points(100, 0.6, 0.4)
+    with pytest.raises(ValueError, match="too short"):
+        text_corpus.split_points(10, 0.01, 0.2)  # a validation part of no character
 
 
 @pytest.mark.parametrize("objective", ["every_position", "last_character"])
-def test_windows_stay_inside_their_split(objective):
+def test_windows_stay_inside_their_part(objective):
     ids = np.arange(200)  # every position has its own id, so overlap is visible
-    cut = text_corpus.split_index(len(ids), 0.25)
-    train, validation = ids[:cut], ids[cut:]
-    x_train, y_train = text_corpus.inputs_and_targets(text_corpus.cut_windows(train, seq_len=10, step=3), objective)
-    x_val, y_val = text_corpus.inputs_and_targets(text_corpus.cut_windows(validation, seq_len=10, step=3), objective)
+    validation_start, test_start = text_corpus.split_points(len(ids), 0.25, 0.25)
+    assert (validation_start, test_start) == (100, 150)
+    x_train, y_train = text_corpus.inputs_and_targets(
+        text_corpus.cut_windows(ids[:validation_start], seq_len=10, step=3), objective
+    )
+    x_val, y_val = text_corpus.inputs_and_targets(
+        text_corpus.cut_windows(ids[validation_start:test_start], seq_len=10, step=3), objective
+    )
     seen_in_training = set(x_train.ravel().tolist()) | set(y_train.ravel().tolist())
     seen_in_validation = set(x_val.ravel().tolist()) | set(y_val.ravel().tolist())
-    assert max(seen_in_training) < 150 <= min(seen_in_validation)
-    assert x_train.shape == (len(range(0, 150 - 10, 3)), 10)
+    assert max(seen_in_training) < 100 <= min(seen_in_validation) <= max(seen_in_validation) < 150
+    assert x_train.shape == (len(range(0, 100 - 10, 3)), 10)
     assert x_train[1, 0] == 3  # one window every `step` characters
+
+
+def test_held_out_scores_one_part_and_never_reads_the_text_after_it():
+    parts = {"train": np.arange(0, 50), "validation": np.arange(50, 60), "test": np.arange(60, 70)}
+    contexts, targets = text_corpus.context_windows(*text_corpus.held_out(parts, "validation"), context_len=5)
+    assert targets.tolist() == list(range(50, 60))
+    assert contexts.max() < 60  # the test part is neither a target nor a context of validation scoring
+    contexts, targets = text_corpus.context_windows(*text_corpus.held_out(parts, "test"), context_len=5)
+    assert targets.tolist() == list(range(60, 70)) and contexts.min() == 55  # context reaches back, as input only
+
+
+def test_preprocess_writes_no_test_windows(tmp_path, monkeypatch):
+    from stages.text import preprocess as stage
+
+    book = tmp_path / "book.txt"
+    book.write_text("The little prince looked at the stars. " * 60, encoding="utf-8")
+    params_file = tmp_path / "params.yaml"
+    params_file.write_text(
+        "text:\n  corpus: {lowercase: false, min_count: 1, validation_fraction: 0.1, test_fraction: 0.1,"
+        " seq_len: 20, step: 5}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(stage, "BOOK", book)
+    for name in ("CORPUS_SUMMARY", "IDS", "TEST_TEXT", "TRAIN_TEXT", "VALIDATION_TEXT", "VOCABULARY", "WINDOWS"):
+        monkeypatch.setattr(stage, name, tmp_path / getattr(stage, name).name)
+    monkeypatch.setattr("sys.argv", ["preprocess"])
+    stage.main()
+    ids, windows = np.load(tmp_path / "ids.npz"), np.load(tmp_path / "windows.npz")
+    assert sorted(ids.files) == ["test", "train", "validation"] and sorted(windows.files) == ["train", "validation"]
+    assert [len(ids[part]) for part in ("train", "validation", "test")] == [1872, 234, 234]
+    assert (tmp_path / "test.txt").read_text(encoding="utf-8") == book.read_text(encoding="utf-8")[-234:]
+    assert len(windows["validation"]) == len(range(0, 234 - 20, 5))
 
 
 def test_every_position_targets_are_inputs_shifted_by_one():
@@ -154,6 +197,33 @@ def test_ngram_learns_a_deterministic_pattern():
     # a longer context beats a unigram on this text
     unigram = ngram.NgramModel(ids[:120], order=1, vocabulary_size=len(vocabulary))
     assert unigram.mean_nll(ids, start=120, context_len=4) > 1.0
+
+
+def test_ngram_variant_matches_a_model_counted_at_that_order():
+    ids = text_corpus.encode("abracadabra, said the cat to the bat. " * 5, text_corpus.build_vocabulary("abrcd, sithebo.", 1))
+    counted = ngram.NgramModel(ids[:150], order=5, vocabulary_size=20)
+    for order, discount in ((2, 0.5), (4, 0.9), (5, 0.75)):
+        fresh = ngram.NgramModel(ids[:150], order=order, vocabulary_size=20, discount=discount)
+        assert counted.variant(order, discount).mean_nll(ids, 150, 6) == pytest.approx(fresh.mean_nll(ids, 150, 6))
+    with pytest.raises(ValueError, match="above the counted order"):
+        counted.variant(6, 0.75)
+
+
+def test_ngram_tuning_picks_the_order_the_validation_text_needs():
+    # "ab" is followed by c and by d, so two characters of context (order 3) are not enough: three
+    # ("cab" -> d, "dab" -> c) fix every character.
+    corpus = "abcabd" * 60
+    vocabulary = text_corpus.build_vocabulary(corpus, min_count=1)
+    ids = text_corpus.encode(corpus, vocabulary)
+    model, grid = ngram.tune(ids[:300], ids[300:], len(vocabulary), orders=[1, 2, 3, 4], discounts=[0.5, 0.9], context_len=5)
+    assert [(row["order"], row["discount"]) for row in grid] == [(o, d) for o in (1, 2, 3, 4) for d in (0.5, 0.9)]
+    best = min(grid, key=lambda row: row["val_loss"])
+    assert (model.order, model.discount) == (best["order"], best["discount"])
+    assert model.order >= 4  # three characters of context ("cab" vs "dab") decide the next one
+    by_order = {row["order"]: row["val_loss"] for row in grid if row["discount"] == 0.5}
+    assert by_order[4] < by_order[2] < by_order[1]
+    with pytest.raises(ValueError, match="context_len"):
+        ngram.tune(ids[:300], ids[300:], len(vocabulary), orders=[8], discounts=[0.5], context_len=5)
 
 
 # ---------------------------------------------------------------- sampling
@@ -268,9 +338,11 @@ def test_the_committed_text_params_are_valid():
     from stages import params
 
     path = Path(__file__).resolve().parents[1] / "params.yaml"
-    assert params.load("text.corpus", preprocess.Corpus, path).validation_fraction == 0.1
+    corpus = params.load("text.corpus", preprocess.Corpus, path)
+    assert corpus.validation_fraction + corpus.test_fraction == pytest.approx(0.1)
     assert params.load("text.model", model.CharModel, path).objective == "every_position"
     assert params.load("text.train", params.Training, path).patience >= 1
-    assert params.load("text.evaluate", evaluate.Evaluation, path).baseline_order == 5
+    assert params.load("text.evaluate", text_corpus.Evaluation, path).context_len == 40
+    assert 5 in params.load("text.baseline", baseline.Baseline, path).orders
     assert params.load("text.generate", sampling.Generation, path).temperatures == [0.2, 1.0, 1.5]
     assert params.load("download.text", params.Source, path).sources == ["mirror", "url", "fallback"]

@@ -6,10 +6,14 @@ REVIEWS = RAW / "imdb_reviews.csv.gz"
 SEQUENCES = PROCESSED / "imdb"
 VOCABULARY = SEQUENCES / "vocabulary.json"
 PREPROCESSING_SUMMARY = SEQUENCES / "summary.json"
+# Which reviews of the raw train split are training and which validation (row positions), for the
+# baseline, which reads the raw text of the same reviews.
+SPLIT = SEQUENCES / "split.npz"
 # The model travels with the exact word mapping it was trained on, for evaluation and predict.
 MODEL_DIR = MODELS / "sentiment"
 MODEL = MODEL_DIR / "model.keras"
 MODEL_VOCABULARY = MODEL_DIR / "vocabulary.json"
 TRAINING_LOG = TRAINING_LOGS / "sentiment"
 METRICS_FILE = METRICS / "sentiment.json"
+BASELINE_METRICS = METRICS / "sentiment_baseline.json"
 PLOTS_DIR = PLOTS / "sentiment"

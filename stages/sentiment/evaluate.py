@@ -1,4 +1,4 @@
-"""Stage: score the LSTM and the TF-IDF baseline on the test reviews; write metrics, the confusion matrix and curves."""
+"""Stage: score the LSTM on the test reviews beside the TF-IDF baseline's scores; write metrics, the confusion matrix and curves."""
 import argparse
 import json
 
@@ -6,40 +6,29 @@ import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_curve, roc_curve
 
 from stages import metrics, params, plots
-from stages.cli import StageError, run
+from stages.cli import run
 from stages.outputs import load_model, load_split, write_json
-from stages.sentiment import METRICS_FILE, MODEL, PLOTS_DIR, REVIEWS, SEQUENCES
-from stages.sentiment.baseline import TfidfBaseline, tfidf_baseline
+from stages.sentiment import BASELINE_METRICS, METRICS_FILE, MODEL, PLOTS_DIR, SEQUENCES
 from stages.sentiment.batches import predict
-from stages.sentiment.dataset import load_reviews
 from stages.sentiment.decision import Decision
 
 
 def main():
     argparse.ArgumentParser(description=__doc__).parse_args()
     config = params.load("sentiment.evaluate", Decision)
-    baseline_config = params.load("sentiment.baseline", TfidfBaseline)
     x_test, y_test = load_split(SEQUENCES, "test")
+    baseline = metrics.baseline_scores(BASELINE_METRICS, "baseline_sentiment", test_samples=len(y_test))
     model = load_model(MODEL)
     probabilities = predict(model, x_test)
-
-    # The baseline sees the raw text of the same reviews: all of train (it needs no validation
-    # split), scored on the same test split, at its own natural threshold of 0.5.
-    reviews = load_reviews(REVIEWS, expected_counts=None)
-    train, test = reviews[reviews["split"] == "train"], reviews[reviews["split"] == "test"]
-    if not np.array_equal(test["label"].to_numpy(), y_test):
-        raise StageError(f"{SEQUENCES}/test.npz: labels differ from the raw test split (run dvc repro)")
-    baseline_probabilities = tfidf_baseline(
-        train["text"], train["label"], test["text"],
-        baseline_config.max_ngram, baseline_config.min_df, baseline_config.inverse_regularisation,
-    )
-    baseline = metrics.binary_classification(y_test, baseline_probabilities, 0.5, prefix="baseline_")
+    lstm = metrics.binary_classification(y_test, probabilities, config.threshold)
     scores = {
         **metrics.data_source("imdb"),
         "test_samples": len(y_test),
         "threshold": config.threshold,
-        **metrics.binary_classification(y_test, probabilities, config.threshold),
-        **baseline,
+        **lstm,
+        **{f"baseline_{key}": baseline[key] for key in ("accuracy", "precision", "recall", "f1", "roc_auc")},
+        "accuracy_gain_over_baseline": lstm["accuracy"] - baseline["accuracy"],
+        "f1_gain_over_baseline": lstm["f1"] - baseline["f1"],
     }
     write_json(METRICS_FILE, scores)
     print(json.dumps(scores, indent=2))

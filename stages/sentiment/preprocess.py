@@ -8,7 +8,7 @@ from pydantic import Field
 from stages import params
 from stages.cli import StageError, run
 from stages.outputs import raw_input, save_arrays, write_json
-from stages.sentiment import PREPROCESSING_SUMMARY, REVIEWS, SEQUENCES, VOCABULARY
+from stages.sentiment import PREPROCESSING_SUMMARY, REVIEWS, SEQUENCES, SPLIT, VOCABULARY
 from stages.sentiment.dataset import load_reviews
 from stages.sentiment.encoding import OOV_ID, PADDING_ID, build_vocabulary, encode, save_vocabulary, tokenize
 
@@ -71,6 +71,7 @@ def main():
             "truncated_share": float(np.mean([len(tokenize(text)) > config.maxlen for text in rows["text"]])),
             "oov_share": float((sequences == OOV_ID).sum() / max(words.sum(), 1)),
         }
+    save_arrays(SPLIT, train=kept, validation=held)
     save_vocabulary(VOCABULARY, word_index, config.maxlen, config.truncating)
     write_json(PREPROCESSING_SUMMARY, summary)
     print(summary)

@@ -8,14 +8,23 @@ from pathlib import Path
 
 import numpy as np
 
+from stages import params
 from stages.cli import StageError
 from stages.outputs import write_json
 
 # U+FFFD never survives clean() (it becomes an em dash), so it is free to stand for "rare character".
 OOV = "\ufffd"
 EM_DASH = "\u2014"
+# The text's three contiguous parts, in the order they occur in the book.
+PARTS = ("train", "validation", "test")
 
 _BLANK_LINE_RUN = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+
+
+class Evaluation(params.Section):
+    """params.yaml `text.evaluate`: the held-out loss definition, the LSTM's and the n-gram's alike."""
+
+    context_len: params.PositiveInt  # each held-out character is predicted from this many preceding ones
 
 
 def clean(raw: str, lowercase: bool = False) -> str:
@@ -72,17 +81,37 @@ def load_vocabulary(path: Path) -> dict:
     return payload
 
 
-def split_index(length: int, validation_fraction: float) -> int:
-    """Position where the held-out tail starts: the last `validation_fraction` of the text."""
-    if not 0.0 < validation_fraction < 1.0:
-        raise ValueError(f"validation_fraction must be in (0, 1), got {validation_fraction}")
-    return length - int(round(length * validation_fraction))
+def split_points(length: int, validation_fraction: float, test_fraction: float) -> tuple[int, int]:
+    """Where the validation part and the test part start: the text is train | validation | test, in order.
+
+    The test part is the last `test_fraction` of the text, the validation part the `validation_fraction`
+    before it; the training text is what the two held-out parts together leave (their sum, rounded once).
+    """
+    for name, fraction in (("validation_fraction", validation_fraction), ("test_fraction", test_fraction)):
+        if not 0.0 < fraction < 1.0:
+            raise ValueError(f"{name} must be in (0, 1), got {fraction}")
+    if validation_fraction + test_fraction >= 1.0:
+        raise ValueError(f"validation_fraction + test_fraction must be < 1, got {validation_fraction + test_fraction}")
+    validation_start = length - int(round(length * (validation_fraction + test_fraction)))
+    test_start = length - int(round(length * test_fraction))
+    if not 0 < validation_start < test_start < length:
+        raise ValueError(f"text of {length} characters is too short to hold a training, validation and test part")
+    return validation_start, test_start
+
+
+def held_out(parts: dict, part: str) -> tuple[np.ndarray, int]:
+    """The ids up to the end of `part` ("validation" or "test") and where that part starts.
+
+    context_windows() over them scores exactly that part's characters; the text after it is never read.
+    """
+    order = PARTS[: PARTS.index(part) + 1]
+    return np.concatenate([parts[name] for name in order]), sum(len(parts[name]) for name in order[:-1])
 
 
 def cut_windows(ids: np.ndarray, seq_len: int, step: int) -> np.ndarray:
     """Windows of `seq_len` + 1 characters starting every `step` characters, within `ids` only.
 
-    Call it on the training and the validation part separately, so no window crosses the split;
+    Call it on the training and the validation part separately, so no window crosses a boundary;
     inputs_and_targets() turns the windows into (x, y) for either objective.
     """
     if seq_len < 1 or step < 1:
@@ -111,7 +140,7 @@ def context_windows(ids: np.ndarray, start: int, context_len: int) -> tuple[np.n
 
     This is the one definition of held-out loss for both the LSTM and the n-gram: each held-out
     character given the `context_len` characters before it (the first ones reach back into the
-    training text, as inputs only).
+    part before, as inputs only).
     """
     if start < context_len:
         raise ValueError(f"start={start} leaves fewer than context_len={context_len} characters of context")
