@@ -7,7 +7,7 @@ from pydantic import Field
 from stages import metrics, params, plots
 from stages.autoencoder import METRICS_FILE, PLOTS_DIR
 from stages.cli import run
-from stages.mnist import DIGITS, autoencoder_model
+from stages.mnist import DIGITS, autoencoder_model, autoencoder_stage
 from stages.mnist.digits import showcase_indices
 from stages.mnist.schema import AutoencoderModel
 from stages.outputs import load_model, load_split, write_json
@@ -29,7 +29,7 @@ def main():
     scores = {**metrics.data_source("mnist"), "test_samples": len(x_test)}
     table, pictures = [], {"original": x_test[shown]}
     for latent_size in sorted(config.latent_sizes):
-        model = load_model(autoencoder_model(latent_size))
+        model = load_model(autoencoder_model(latent_size), autoencoder_stage(latent_size))
         reconstructed = model.predict(x_test, batch_size=1024, verbose=0)
         scores[f"latent_{latent_size}"] = metrics.image_metrics(x_test, reconstructed)
         table.append({"latent_size": latent_size, **scores[f"latent_{latent_size}"]})

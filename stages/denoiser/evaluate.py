@@ -6,10 +6,10 @@ import numpy as np
 
 from stages import metrics, params, plots
 from stages.cli import StageError, run
-from stages.denoiser import METRICS_FILE, MODEL, NOISY_DIGITS, PLOTS_DIR
+from stages.denoiser import METRICS_FILE, MODEL, MODEL_STAGE, NOISY_DIGITS, PLOTS_DIR
 from stages.denoiser.noise import Noise, add_noise
 from stages.denoiser.schema import Denoiser
-from stages.mnist import DIGITS, autoencoder_model
+from stages.mnist import DIGITS, autoencoder_model, autoencoder_stage
 from stages.mnist.digits import showcase_indices
 from stages.outputs import load_model, load_split, write_json
 
@@ -20,13 +20,13 @@ def main():
     noise = params.load("noise", Noise)
     x_test, y_test = load_split(DIGITS, "test")
     x_noisy, _ = load_split(NOISY_DIGITS, "test")
-    denoiser = load_model(MODEL)
+    denoiser = load_model(MODEL, MODEL_STAGE)
     baseline_path = autoencoder_model(config.latent_size)
     if not baseline_path.is_file():
         raise StageError(
             f"{baseline_path}: missing; denoiser.latent_size {config.latent_size} must be one of autoencoder.latent_sizes"
         )
-    baseline = load_model(baseline_path)
+    baseline = load_model(baseline_path, autoencoder_stage(config.latent_size))
 
     denoised = denoiser.predict(x_noisy, batch_size=1024, verbose=0)
     reconstructed = baseline.predict(x_noisy, batch_size=1024, verbose=0)

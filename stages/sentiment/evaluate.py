@@ -8,7 +8,7 @@ from sklearn.metrics import confusion_matrix, precision_recall_curve, roc_curve
 from stages import metrics, params, plots
 from stages.cli import StageError, run
 from stages.outputs import load_model, load_split, write_json
-from stages.sentiment import METRICS_FILE, MODEL, PLOTS_DIR, REVIEWS, SEQUENCES
+from stages.sentiment import METRICS_FILE, MODEL, MODEL_STAGE, PLOTS_DIR, REVIEWS, SEQUENCES
 from stages.sentiment.baseline import TfidfBaseline, tfidf_baseline
 from stages.sentiment.batches import predict
 from stages.sentiment.dataset import load_reviews
@@ -20,7 +20,7 @@ def main():
     config = params.load("sentiment.evaluate", Decision)
     baseline_config = params.load("sentiment.baseline", TfidfBaseline)
     x_test, y_test = load_split(SEQUENCES, "test")
-    model = load_model(MODEL)
+    model = load_model(MODEL, MODEL_STAGE)
     probabilities = predict(model, x_test)
 
     # The baseline sees the raw text of the same reviews: all of train (it needs no validation

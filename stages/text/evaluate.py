@@ -7,7 +7,7 @@ import numpy as np
 from stages import metrics, params, plots
 from stages.cli import StageError, run
 from stages.outputs import load_arrays, load_model, write_json
-from stages.text import IDS, METRICS_FILE, MODEL, PLOTS_DIR, VOCABULARY
+from stages.text import IDS, METRICS_FILE, MODEL, MODEL_STAGE, PLOTS_DIR, VOCABULARY
 from stages.text.corpus import context_windows, load_vocabulary
 from stages.text.ngram import NgramModel
 
@@ -24,7 +24,7 @@ def main():
     config = params.load("text.evaluate", Evaluation)
     vocabulary = load_vocabulary(VOCABULARY)["chars"]
     ids = load_arrays(IDS)
-    model = load_model(MODEL)
+    model = load_model(MODEL, MODEL_STAGE)
     everything, start = np.concatenate([ids["train"], ids["validation"]]), len(ids["train"])
     if start < config.context_len:
         raise StageError(f"params.yaml: text.evaluate.context_len {config.context_len} is longer than the training text")
