@@ -93,7 +93,7 @@ def load_model(path, stage):
         raise StageError(f"{path}: missing model (run dvc repro first)")
     damaged = StageError(
         f"{path}: not a readable Keras model (damaged or incomplete); restore it from the DVC cache with"
-        f" `dvc checkout {path}`, or retrain it with `dvc repro {stage}`"
+        f" `dvc checkout --force {path}`, or retrain it with `dvc repro {stage}`"
     )
     # The archive is checked before Keras is imported, so that the error is the only line: importing
     # TensorFlow writes its own start-up lines to stderr, whatever TF_CPP_MIN_LOG_LEVEL says.

@@ -1,5 +1,7 @@
 """A damaged model file (empty, a truncated archive, random bytes) is one `error:` line that names the file and says
 how to restore it, in every predict command and every stage that loads a trained model."""
+import re
+import shlex
 import shutil
 
 import keras
@@ -53,7 +55,7 @@ def name(case):
 def expected_error(model, stage):
     return (
         f"{model}: not a readable Keras model (damaged or incomplete); restore it from the DVC cache with"
-        f" `dvc checkout {model}`, or retrain it with `dvc repro {stage}`"
+        f" `dvc checkout --force {model}`, or retrain it with `dvc repro {stage}`"
     )
 
 
@@ -117,3 +119,31 @@ def test_a_predict_command_prints_only_the_error_line_for_a_damaged_model(worksp
     assert result.stdout == b""
     assert_one_line_error(result, expected_error(model, stage))
     assert result.stderr.decode("utf-8") == f"error: {expected_error(model, stage)}\n"
+
+
+@pytest.mark.parametrize(
+    "module, arguments, model, stage, restore",
+    [
+        ("stages.sentiment.predict", ["a fine film"], sentiment.MODEL, sentiment.MODEL_STAGE, "dvc checkout"),
+        (
+            "stages.autoencoder.predict", ["digits.npy", "--latent-size", "4"],
+            autoencoder_model(4), autoencoder_stage(4), "dvc repro",
+        ),
+    ],
+    ids=["checkout", "repro"],
+)
+def test_the_command_the_error_names_restores_the_trained_model(trained_repo, module, arguments, model, stage, restore):
+    repo = trained_repo
+    np.save(repo.path / "digits.npy", np.zeros((2, 784), dtype=np.float32))
+    trained = (repo.path / model).read_bytes()
+    (repo.path / model).write_bytes(DAMAGE["random bytes"](trained))
+
+    result = command(module, *arguments, cwd=repo.path)
+    assert_one_line_error(result, expected_error(model, stage))
+    [fix] = [fix for fix in re.findall(r"`([^`]+)`", result.stderr.decode("utf-8")) if fix.startswith(restore)]
+    repo.run(*shlex.split(fix))
+    # A checkout puts the cached model back; a retrained one is new, so what follows it is stale.
+    stale = repo.stale()
+    assert stale == set() if restore == "dvc checkout" else stage not in stale
+    again = command(module, *arguments, cwd=repo.path)
+    assert again.returncode == 0, again.stderr.decode("utf-8")
