@@ -118,12 +118,39 @@ def save_model(model, path):
             saved.unlink(missing_ok=True)
 
 
-def load_model(path):
-    """A trained .keras model, or a StageError saying how to make it."""
-    import keras
+def load_model(path, stage):
+    """A trained .keras model, or a StageError saying how to make it, or how to restore it when it is damaged.
 
+    `stage` is the DVC stage that trains it, for `dvc repro <stage>`.
+    """
     from stages.cli import StageError
 
     if not Path(path).is_file():
         raise StageError(f"{path}: missing model (run dvc repro first)")
-    return keras.models.load_model(path)
+    damaged = StageError(
+        f"{path}: not a readable Keras model (damaged or incomplete); restore it from the DVC cache with"
+        f" `dvc checkout --force {path}`, or retrain it with `dvc repro {stage}`"
+    )
+    # The archive is checked before Keras is imported, so that the error is the only line: importing
+    # TensorFlow writes its own start-up lines to stderr, whatever TF_CPP_MIN_LOG_LEVEL says.
+    if not _is_keras_archive(path):
+        raise damaged from None
+    import keras
+
+    try:
+        return keras.models.load_model(path)
+    # Damage the CRCs missed: bad JSON (ValueError), a bad weights file (OSError from h5py).
+    except (ValueError, OSError, KeyError):
+        raise damaged from None
+
+
+def _is_keras_archive(path):
+    """Whether `path` is a zip archive whose members all pass their CRC check, with a Keras config and weights."""
+    import zipfile
+    import zlib
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.testzip() is None and {"config.json", "model.weights.h5"} <= set(archive.namelist())
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        return False

@@ -1,4 +1,18 @@
-"""Shared test fixtures: synthetic datasets, a scratch copy of the repository, and a dvc runner."""
+"""Shared test fixtures: synthetic datasets, scratch copies of the repository, and a dvc runner.
+
+Two scratch repositories, both git+DVC repositories made of this checkout's tracked and new files:
+
+- `repo`: nothing run yet, with a synthetic MNIST `mirror` (tmp_path/"repo", tmp_path/"mirror"). For a test of
+  what a first run does, of one stage on inputs it puts in place, of a download.
+- `trained_repo`: every stage of dvc.yaml already run once, at tiny_pipeline_params(), on a mirror with all
+  three synthetic datasets (`trained_repo.mirror`), the results committed as HEAD ("tiny run"), so that
+  `git status` and `dvc status` are clean. The pipeline runs once per test run (the session fixture
+  `tiny_pipeline`); each test gets its own `cp -a` copy (tmp_path/"trained"), which it may change freely.
+  Use it for any test that needs trained models, metrics, plots or a committed run: it costs a copy of a few
+  megabytes instead of a pipeline run of minutes. `tiny_pipeline.ran` is the set of stages that run ran from
+  nothing; `trained_repo.repro("--dry", "-f", target)` is the set `dvc repro target` would run from nothing.
+  A stage added to dvc.yaml runs in that first run by itself; its tiny params go in tiny_pipeline_params().
+"""
 import hashlib
 import json
 import os
@@ -83,6 +97,7 @@ class Repo:
 
     def __init__(self, path, mirror):
         self.path = path
+        self.mirror = Path(mirror)
         self.env = {
             **os.environ,
             "DATA_MIRROR": str(mirror),
@@ -184,3 +199,62 @@ def tiny_experiment(tmp_path_factory):
     repo.git("commit", "-qm", "tiny run")
     repo.dvc("exp", "run", "--name", "more-epochs", "-S", "autoencoder.train.epochs=3", "evaluate_autoencoder")
     return repo
+
+
+def tiny_pipeline_params():
+    """The params of the session's tiny run: each project's tiny params, and the autoencoder sizes that both
+    MNIST projects use (the denoiser's baseline is one of them)."""
+    import test_pipeline_autoencoder
+    import test_pipeline_denoiser
+    import test_pipeline_sentiment
+    import test_pipeline_text
+
+    return {
+        **test_pipeline_denoiser.TINY,
+        **test_pipeline_autoencoder.TINY,
+        **test_pipeline_text.TINY,
+        **test_pipeline_sentiment.TINY,
+    }
+
+
+def make_full_mirror(directory):
+    """A mirror with all three synthetic datasets: MNIST digits, a made-up book and IMDB-like reviews."""
+    import test_pipeline_sentiment
+    import test_pipeline_text
+
+    make_mirror(directory)
+    (directory / "the_little_prince.txt").write_bytes(test_pipeline_text.synthetic_book().encode("utf-8"))
+    test_pipeline_sentiment.write_reviews(directory / "imdb_reviews.csv.gz")
+    write_manifest(directory)
+    return directory
+
+
+class TinyPipeline:
+    """A scratch repository in which every stage has run once at tiny_pipeline_params(), committed."""
+
+    def __init__(self, root):
+        built = scratch_repo(root / "repo", make_full_mirror(root / "mirror"))
+        built.set_params(tiny_pipeline_params())
+        # The stages the first run ran: all of them, from nothing.
+        self.ran = built.repro()
+        built.git("add", "-A")
+        built.git("commit", "-qm", "tiny run")
+        self.path, self.mirror = built.path, built.mirror
+
+    def copy(self, destination):
+        """A private copy of the repository and its mirror under `destination`: `cp -a` keeps the DVC cache
+        (.dvc/cache), git, and the files' times, so DVC finds every stage up to date."""
+        destination.mkdir(parents=True)
+        for source in (self.path, self.mirror):
+            subprocess.run(["cp", "-a", str(source), str(destination / source.name)], check=True)
+        return Repo(destination / self.path.name, destination / self.mirror.name)
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline(tmp_path_factory):
+    return TinyPipeline(tmp_path_factory.mktemp("tiny_pipeline"))
+
+
+@pytest.fixture
+def trained_repo(tiny_pipeline, tmp_path):
+    return tiny_pipeline.copy(tmp_path / "trained")

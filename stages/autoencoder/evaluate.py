@@ -10,7 +10,7 @@ from pydantic import Field
 from stages import metrics, params, plots
 from stages.autoencoder import BASELINE_METRICS, BASELINE_PICTURES, METRICS_FILE, PLOTS_DIR
 from stages.cli import StageError, run
-from stages.mnist import DIGITS, autoencoder_model, probe
+from stages.mnist import DIGITS, autoencoder_model, autoencoder_stage, probe
 from stages.mnist.digits import showcase_indices
 from stages.mnist.schema import AutoencoderModel
 from stages.outputs import load_arrays, load_model, load_split, write_json
@@ -67,7 +67,7 @@ def main():
               "pixels_probe_accuracy": pixels_accuracy}
     table, pictures, code_panels = [], {"original": x_test[shown]}, {}
     for latent_size in latent_sizes:
-        model = load_model(autoencoder_model(latent_size))
+        model = load_model(autoencoder_model(latent_size), autoencoder_stage(latent_size))
         reconstructed = model.predict(x_test, batch_size=1024, verbose=0)
         codes = encoder(model)
         codes_train = codes.predict(x_train[subset], batch_size=1024, verbose=0)

@@ -3,7 +3,7 @@ import argparse
 
 from stages import params, serving
 from stages.cli import run
-from stages.mnist import autoencoder_model
+from stages.mnist import autoencoder_model, autoencoder_stage
 from stages.outputs import load_model
 
 
@@ -16,7 +16,8 @@ def main():
     parser.add_argument("--latent-size", type=int, required=True, help="one of autoencoder.latent_sizes")
     latent_size = parser.parse_args().latent_size
     version = params.load("export", serving.Export).version
-    serving.export(load_model(autoencoder_model(latent_size)), export_path(latent_size), version)
+    model = load_model(autoencoder_model(latent_size), autoencoder_stage(latent_size))
+    serving.export(model, export_path(latent_size), version)
 
 
 if __name__ == "__main__":

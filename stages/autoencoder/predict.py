@@ -2,7 +2,7 @@
 import argparse
 
 from stages.cli import run
-from stages.mnist import autoencoder_model
+from stages.mnist import autoencoder_model, autoencoder_stage
 from stages.mnist.images import apply
 
 
@@ -12,7 +12,8 @@ def main():
     parser.add_argument("--latent-size", type=int, required=True, help="one of autoencoder.latent_sizes")
     parser.add_argument("--output-dir", help="where the pictures go (default: beside each input)")
     args = parser.parse_args()
-    apply(autoencoder_model(args.latent_size), args.inputs, args.output_dir, f"latent_{args.latent_size}")
+    model, stage = autoencoder_model(args.latent_size), autoencoder_stage(args.latent_size)
+    apply(model, stage, args.inputs, args.output_dir, f"latent_{args.latent_size}")
 
 
 if __name__ == "__main__":

@@ -6,10 +6,10 @@ import json
 
 from stages import metrics, params, plots
 from stages.cli import StageError, run
-from stages.denoiser import BASELINE_CURVE, BASELINE_METRICS, METRICS_FILE, MODEL, NOISY_DIGITS, PLOTS_DIR
+from stages.denoiser import BASELINE_CURVE, BASELINE_METRICS, METRICS_FILE, MODEL, MODEL_STAGE, NOISY_DIGITS, PLOTS_DIR
 from stages.denoiser.noise import Noise, noise_levels
 from stages.denoiser.schema import Denoiser
-from stages.mnist import DIGITS, autoencoder_model
+from stages.mnist import DIGITS, autoencoder_model, autoencoder_stage
 from stages.mnist.digits import showcase_indices
 from stages.outputs import load_arrays, load_model, load_split, write_json
 
@@ -32,13 +32,13 @@ def main():
     noise = params.load("noise", Noise)
     x_test, y_test = load_split(DIGITS, "test")
     x_noisy, _ = load_split(NOISY_DIGITS, "test")
-    denoiser = load_model(MODEL)
+    denoiser = load_model(MODEL, MODEL_STAGE)
     baseline_path = autoencoder_model(config.latent_size)
     if not baseline_path.is_file():
         raise StageError(
             f"{baseline_path}: missing; denoiser.latent_size {config.latent_size} must be one of autoencoder.latent_sizes"
         )
-    baseline = load_model(baseline_path)
+    baseline = load_model(baseline_path, autoencoder_stage(config.latent_size))
     filters, filter_curve, filter_showcase = classical_filters(config.robustness_stds)
     best = filters["best"]
 

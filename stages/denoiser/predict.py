@@ -2,7 +2,7 @@
 import argparse
 
 from stages.cli import run
-from stages.denoiser import MODEL
+from stages.denoiser import MODEL, MODEL_STAGE
 from stages.mnist.images import apply
 
 
@@ -11,7 +11,7 @@ def main():
     parser.add_argument("inputs", nargs="+", help="PNG or JPEG digit images or .npy arrays (stages/mnist/images.py)")
     parser.add_argument("--output-dir", help="where the pictures go (default: beside each input)")
     args = parser.parse_args()
-    apply(MODEL, args.inputs, args.output_dir, "denoised")
+    apply(MODEL, MODEL_STAGE, args.inputs, args.output_dir, "denoised")
 
 
 if __name__ == "__main__":

@@ -13,3 +13,8 @@ CLASSES = 10
 def autoencoder_model(latent_size):
     """The plain autoencoder of one latent size: the autoencoder project's output, the denoiser's baseline."""
     return MODELS / "autoencoder" / f"latent_{latent_size}.keras"
+
+
+def autoencoder_stage(latent_size):
+    """The DVC stage that trains autoencoder_model(latent_size)."""
+    return f"train_autoencoder@{latent_size}"

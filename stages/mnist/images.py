@@ -120,8 +120,8 @@ def write_results(name, digit, result, directory, label):
     return output, side_by_side
 
 
-def apply(model_path, inputs, output_dir, label):
-    """Run the model at `model_path` on every digit of the `inputs` files and write each result.
+def apply(model_path, stage, inputs, output_dir, label):
+    """Run the model at `model_path` (trained by DVC stage `stage`) on every digit of the `inputs` files.
 
     Results go to `output_dir`, or beside their input when it is None; one line per digit says where.
     """
@@ -132,7 +132,7 @@ def apply(model_path, inputs, output_dir, label):
     for place in places:
         if places.count(place) > 1:
             raise StageError(f"{place}: two inputs would write the same pictures; rename one of them")
-    model = load_model(model_path)
+    model = load_model(model_path, stage)
     results = model.predict(np.stack([digit for _, digit, _ in digits]), verbose=0)
     for (name, digit, directory), result in zip(digits, results):
         written = write_results(name, digit, result, directory, label)

@@ -12,6 +12,7 @@ SPLIT = SEQUENCES / "split.npz"
 # The model travels with the exact word mapping it was trained on, for evaluation and predict.
 MODEL_DIR = MODELS / "sentiment"
 MODEL = MODEL_DIR / "model.keras"
+MODEL_STAGE = "train_sentiment"
 MODEL_VOCABULARY = MODEL_DIR / "vocabulary.json"
 TRAINING_LOG = TRAINING_LOGS / "sentiment"
 METRICS_FILE = METRICS / "sentiment.json"

@@ -8,7 +8,7 @@ from sklearn.metrics import confusion_matrix, precision_recall_curve, roc_curve
 from stages import metrics, params, plots
 from stages.cli import run
 from stages.outputs import load_model, load_split, write_json
-from stages.sentiment import BASELINE_METRICS, METRICS_FILE, MODEL, PLOTS_DIR, SEQUENCES
+from stages.sentiment import BASELINE_METRICS, METRICS_FILE, MODEL, MODEL_STAGE, PLOTS_DIR, SEQUENCES
 from stages.sentiment.batches import predict
 from stages.sentiment.decision import Decision
 
@@ -18,7 +18,7 @@ def main():
     config = params.load("sentiment.evaluate", Decision)
     x_test, y_test = load_split(SEQUENCES, "test")
     baseline = metrics.baseline_scores(BASELINE_METRICS, "baseline_sentiment", test_samples=len(y_test))
-    model = load_model(MODEL)
+    model = load_model(MODEL, MODEL_STAGE)
     probabilities = predict(model, x_test)
     lstm = metrics.binary_classification(y_test, probabilities, config.threshold)
     scores = {

@@ -7,7 +7,7 @@ import tensorflow as tf
 from stages import params, serving
 from stages.cli import StageError, run
 from stages.outputs import load_model
-from stages.sentiment import MODEL, MODEL_VOCABULARY
+from stages.sentiment import MODEL, MODEL_STAGE, MODEL_VOCABULARY
 from stages.sentiment.encoding import load_vocabulary
 from stages.sentiment.graph_encoding import ReviewEncoder
 
@@ -17,7 +17,7 @@ EXPORT = serving.EXPORTS / "sentiment"
 def main():
     argparse.ArgumentParser(description=__doc__).parse_args()
     version = params.load("export", serving.Export).version
-    model = load_model(MODEL)
+    model = load_model(MODEL, MODEL_STAGE)
     vocabulary = load_vocabulary(MODEL_VOCABULARY)
     if model.get_layer("embedding").input_dim != vocabulary["num_words"]:
         raise StageError(f"{MODEL_VOCABULARY}: does not match {MODEL}; run dvc repro first")

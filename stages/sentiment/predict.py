@@ -6,7 +6,7 @@ from pathlib import Path
 from stages import params
 from stages.cli import StageError, run
 from stages.outputs import load_model
-from stages.sentiment import MODEL, MODEL_VOCABULARY
+from stages.sentiment import MODEL, MODEL_STAGE, MODEL_VOCABULARY
 from stages.sentiment.decision import Decision
 from stages.sentiment.encoding import encode, load_vocabulary, tokenize
 
@@ -59,7 +59,7 @@ def main():
     for where, review in reviews:
         if not tokenize(review):
             raise StageError(f"{where}: no words left after removing punctuation and markup")
-    model = load_model(MODEL)
+    model = load_model(MODEL, MODEL_STAGE)
     if not MODEL_VOCABULARY.is_file():
         raise StageError(f"{MODEL_VOCABULARY}: missing model vocabulary (run dvc repro first)")
     threshold = params.load("sentiment.evaluate", Decision).threshold

@@ -5,7 +5,7 @@ import json
 from stages import metrics, params, plots
 from stages.cli import StageError, run
 from stages.outputs import load_arrays, load_model, write_json
-from stages.text import BASELINE_METRICS, IDS, METRICS_FILE, MODEL, PLOTS_DIR
+from stages.text import BASELINE_METRICS, IDS, METRICS_FILE, MODEL, MODEL_STAGE, PLOTS_DIR
 from stages.text.corpus import Evaluation, context_windows, held_out
 
 
@@ -27,7 +27,7 @@ def main():
     baseline = metrics.baseline_scores(
         BASELINE_METRICS, "baseline_text", context_len=config.context_len, test_chars=len(parts["test"])
     )
-    model = load_model(MODEL)
+    model = load_model(MODEL, MODEL_STAGE)
     val_loss, validation_chars = part_loss(model, parts, "validation", config.context_len)
     test_loss, test_chars = part_loss(model, parts, "test", config.context_len)
     scores = {

@@ -5,7 +5,7 @@ import json
 from stages import params
 from stages.cli import StageError, run
 from stages.outputs import load_model, write_json, write_text
-from stages.text import CORPUS_SUMMARY, MODEL, SAMPLE_METRICS, SAMPLES, TRAIN_TEXT, VOCABULARY
+from stages.text import CORPUS_SUMMARY, MODEL, MODEL_STAGE, SAMPLE_METRICS, SAMPLES, TRAIN_TEXT, VOCABULARY
 from stages.text.continuation import continue_text
 from stages.text.corpus import load_vocabulary
 from stages.text.sampling import Generation, sample_metrics, words
@@ -30,7 +30,7 @@ def main():
     config = params.load("text.generate", Generation)
     vocabulary = load_vocabulary(VOCABULARY)["chars"]
     summary = json.loads(CORPUS_SUMMARY.read_text(encoding="utf-8"))
-    model = load_model(MODEL)
+    model = load_model(MODEL, MODEL_STAGE)
 
     seed, sample, log_likelihood = continue_text(
         model, config.seed_text, vocabulary, summary, config.length, temperature, config.seed,

@@ -5,7 +5,7 @@ import math
 
 from stages.cli import StageError, run
 from stages.outputs import load_model
-from stages.text import CORPUS_SUMMARY, MODEL, VOCABULARY
+from stages.text import CORPUS_SUMMARY, MODEL, MODEL_STAGE, VOCABULARY
 from stages.text.continuation import continue_text
 from stages.text.corpus import load_vocabulary
 
@@ -27,7 +27,7 @@ def main():
     if not CORPUS_SUMMARY.is_file():
         raise StageError(f"{CORPUS_SUMMARY}: missing (run dvc repro to build it)")
     summary = json.loads(CORPUS_SUMMARY.read_text(encoding="utf-8"))
-    model = load_model(MODEL)
+    model = load_model(MODEL, MODEL_STAGE)
 
     prompt, sample, _ = continue_text(
         model, args.prompt, vocabulary, summary, args.length, args.temperature, args.seed, "prompt"
