@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 
-from stages import denoiser, sentiment, text
+from stages import autoencoder, denoiser, sentiment, text
 from stages.mnist import DIGITS, autoencoder_model, autoencoder_stage
 from stages.paths import source_record
 from stages.outputs import save_arrays, save_model, write_json
@@ -76,11 +76,19 @@ def workspace(tmp_path_factory, archive):
     np.save(directory / "digits.npy", digits)
     write_json(directory / source_record("mnist"), {"kind": "mirror", "sha256": "0" * 64})
     for split_dir in (DIGITS, denoiser.NOISY_DIGITS):
-        save_arrays(directory / split_dir / "test.npz", x=digits, y=np.zeros(2, dtype=np.uint8))
+        for split in ("train", "test"):
+            save_arrays(directory / split_dir / f"{split}.npz", x=digits, y=np.zeros(2, dtype=np.uint8))
     save_vocabulary(directory / text.VOCABULARY, build_vocabulary("The fox", min_count=1), "0" * 64, 1)
-    save_arrays(directory / text.IDS, train=np.ones(50, dtype=np.int32), validation=np.ones(20, dtype=np.int32))
+    save_arrays(directory / text.IDS, train=np.ones(50, dtype=np.int32), validation=np.ones(20, dtype=np.int32),
+                test=np.ones(20, dtype=np.int32))
     write_json(directory / text.CORPUS_SUMMARY, {"lowercase": False, "seq_len": 10})
     save_arrays(directory / sentiment.SEQUENCES / "test.npz", x=np.ones((2, 5), dtype=np.int32), y=np.zeros(2))
+    # The baselines' metrics, which the evaluate stages read before their models.
+    write_json(directory / autoencoder.BASELINE_METRICS,
+               {**{f"pca_{size}": {} for size in (16, 32, 64)}, "pixels": {"probe_accuracy": 0.5}})
+    save_arrays(directory / autoencoder.BASELINE_PICTURES, x=digits)
+    write_json(directory / text.BASELINE_METRICS, {"context_len": 40, "test_chars": 20})
+    write_json(directory / sentiment.BASELINE_METRICS, {"test_samples": 2})
     # The denoiser's own model is sound, so evaluate_denoiser reaches its baseline.
     (directory / denoiser.MODEL).parent.mkdir(parents=True, exist_ok=True)
     (directory / denoiser.MODEL).write_bytes(archive)

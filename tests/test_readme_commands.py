@@ -42,6 +42,7 @@ TINY = {
     "denoiser.robustness_stds": [0.0, 0.5],
     "denoiser.train.epochs": 1,
     "denoiser.train.batch_size": 64,
+    "denoiser_baseline.validation_samples": 20,  # of the 30 synthetic validation digits
     **test_pipeline_text.TINY,
     "text.train.epochs": 1,
     "text.generate.temperatures": [1.0],
