@@ -258,3 +258,16 @@ def tiny_pipeline(tmp_path_factory):
 @pytest.fixture
 def trained_repo(tiny_pipeline, tmp_path):
     return tiny_pipeline.copy(tmp_path / "trained")
+
+
+# Shared state, built once per pytest-xdist worker that needs it: each of these fixtures' tests run in one
+# group, on one worker, so it is built once; every other file's tests stay together for its module fixtures.
+SHARED_GROUPS = {"trained_repo": "tiny_pipeline", "tiny_pipeline": "tiny_pipeline", "tiny_experiment": "tiny_experiment"}
+
+
+# tryfirst: pytest-xdist reads the marks in its own hook of the same name.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    for item in items:
+        shared = [SHARED_GROUPS[name] for name in getattr(item, "fixturenames", ()) if name in SHARED_GROUPS]
+        item.add_marker(pytest.mark.xdist_group(shared[0] if shared else item.module.__name__))

@@ -102,10 +102,10 @@ def test_plots_show_and_diff_pages_draw_every_plot_with_no_network(tiny_experime
 
     assert "file://" in repo.dvc("plots", "show", "-o", str(tmp_path / "show"))
     drawn = assert_draws_offline(tmp_path / "show/index.html", repo, tmp_path)
-    assert len(drawn) == 4  # the two latent-size bar charts and the two training curves of latent 16
+    assert len(drawn) == 5  # the three latent-size comparisons and the two training curves of latent 16
 
     repo.dvc("plots", "diff", "HEAD", "more-epochs", "-o", str(tmp_path / "diff"))
     drawn = assert_draws_offline(tmp_path / "diff/index.html", repo, tmp_path)
-    assert len(drawn) == 4
+    assert len(drawn) == 5
     for plot in drawn:
         assert {"HEAD", "more-epochs"} <= set(plot["legend"]), plot

@@ -26,7 +26,7 @@ import yaml
 
 import test_pipeline_sentiment
 import test_pipeline_text
-from conftest import ROOT, make_mirror, scratch_repo, write_manifest
+from conftest import ROOT, VENV_BIN, make_mirror, scratch_repo, write_manifest
 
 DOCUMENTS = ("README.md", "docs/use-the-models.md")
 NOT_RUN = {
@@ -105,6 +105,8 @@ def tiny_run(tmp_path_factory):
     repo.repro()
     repo.git("add", "-A")
     repo.git("commit", "-qm", "tiny results")
+    # What `make setup` does: the page template of DVC's plots pages, which git does not track.
+    repo.run(str(VENV_BIN / "python"), "-m", "stages.plots_page")
     return repo
 
 
