@@ -1,17 +1,19 @@
 """Shared test fixtures: synthetic datasets, scratch copies of the repository, and a dvc runner.
 
-Two scratch repositories, both git+DVC repositories made of this checkout's tracked and new files:
+Three scratch repositories, all git+DVC repositories made of this checkout's tracked and new files:
 
 - `repo`: nothing run yet, with a synthetic MNIST `mirror` (tmp_path/"repo", tmp_path/"mirror"). For a test of
   what a first run does, of one stage on inputs it puts in place, of a download.
 - `trained_repo`: every stage of dvc.yaml already run once, at tiny_pipeline_params(), on a mirror with all
   three synthetic datasets (`trained_repo.mirror`), the results committed as HEAD ("tiny run"), so that
-  `git status` and `dvc status` are clean. The pipeline runs once per test run (the session fixture
-  `tiny_pipeline`); each test gets its own `cp -a` copy (tmp_path/"trained"), which it may change freely.
-  Use it for any test that needs trained models, metrics, plots or a committed run: it costs a copy of a few
-  megabytes instead of a pipeline run of minutes. `tiny_pipeline.ran` is the set of stages that run ran from
-  nothing; `trained_repo.repro("--dry", "-f", target)` is the set `dvc repro target` would run from nothing.
-  A stage added to dvc.yaml runs in that first run by itself; its tiny params go in tiny_pipeline_params().
+  `git status` and `dvc status` are clean. The pipeline runs once per test run, in the background while the
+  other tests run (SharedRun, shared by every pytest-xdist worker); each test gets its own `cp -a` copy
+  (tmp_path/"trained"), which it may change freely. Use it for any test that needs trained models, metrics,
+  plots or a committed run: it costs a copy of a few megabytes instead of a pipeline run of minutes.
+  `tiny_pipeline.ran` is the set of stages that run ran from nothing; `trained_repo.repro("--dry", "-f", target)`
+  is the set `dvc repro target` would run from nothing. A stage added to dvc.yaml runs in that first run by
+  itself; its tiny params go in tiny_pipeline_params().
+- `tiny_experiment`: a tiny autoencoder run and one DVC experiment on it, made once the same way; a copy each.
 """
 import hashlib
 import json
@@ -20,6 +22,8 @@ import re
 import shutil
 import subprocess
 import sys
+import time
+import traceback
 from pathlib import Path
 
 import numpy as np
@@ -185,22 +189,6 @@ def repo(tmp_path, mirror):
     return scratch_repo(tmp_path / "repo", mirror)
 
 
-@pytest.fixture(scope="session")
-def tiny_experiment(tmp_path_factory):
-    """A scratch repository after a tiny autoencoder run (latent 16, 2 epochs), committed, and one DVC
-    experiment on it, `more-epochs` (3 epochs); made once for the tests that only read it."""
-    from test_pipeline_autoencoder import TINY
-
-    root = tmp_path_factory.mktemp("tiny_experiment")
-    repo = scratch_repo(root / "repo", make_mirror(root / "mirror"))
-    repo.set_params({**TINY, "autoencoder.latent_sizes": [16]})
-    repo.repro("evaluate_autoencoder")
-    repo.git("add", "-A")
-    repo.git("commit", "-qm", "tiny run")
-    repo.dvc("exp", "run", "--name", "more-epochs", "-S", "autoencoder.train.epochs=3", "evaluate_autoencoder")
-    return repo
-
-
 def tiny_pipeline_params():
     """The params of the session's tiny run: each project's tiny params, and the autoencoder sizes that both
     MNIST projects use (the denoiser's baseline is one of them)."""
@@ -229,30 +217,132 @@ def make_full_mirror(directory):
     return directory
 
 
+def build_tiny_pipeline(root):
+    """Every stage of dvc.yaml run once at tiny_pipeline_params(), committed; root/"ran.json" lists the stages."""
+    built = scratch_repo(root / "repo", make_full_mirror(root / "mirror"))
+    built.set_params(tiny_pipeline_params())
+    ran = built.repro()
+    built.git("add", "-A")
+    built.git("commit", "-qm", "tiny run")
+    (root / "ran.json").write_text(json.dumps(sorted(ran)))
+
+
+def build_tiny_experiment(root):
+    """A tiny autoencoder run (latent 16, 2 epochs), committed, and one DVC experiment on it, `more-epochs`
+    (3 epochs)."""
+    from test_pipeline_autoencoder import TINY
+
+    repo = scratch_repo(root / "repo", make_mirror(root / "mirror"))
+    repo.set_params({**TINY, "autoencoder.latent_sizes": [16]})
+    repo.repro("evaluate_autoencoder")
+    repo.git("add", "-A")
+    repo.git("commit", "-qm", "tiny run")
+    repo.dvc("exp", "run", "--name", "more-epochs", "-S", "autoencoder.train.epochs=3", "evaluate_autoencoder")
+
+
+# The scratch runs that a test run makes once, whichever pytest-xdist worker needs them: fixture name -> builder,
+# built in this order.
+SHARED_RUNS = {"tiny_pipeline": build_tiny_pipeline, "tiny_experiment": build_tiny_experiment}
+BUILD_TIMEOUT = 1800  # seconds a test waits for a shared run
+# The workers' niceness while the builder runs at the normal priority: every test that needs a shared run waits
+# for it, so it gets a core of its own rather than a third of two.
+WORKER_NICENESS = 10
+
+
+def build_shared_runs(folder, *names):
+    """Build each named run in folder/NAME, then mark it: folder/NAME/"built", or folder/NAME/"failed" holding the
+    error (and stop)."""
+    for name in names:
+        root = Path(folder) / name
+        root.mkdir()
+        try:
+            SHARED_RUNS[name](root)
+        except BaseException:
+            (root / "failed.tmp").write_text(traceback.format_exc())
+            (root / "failed.tmp").rename(root / "failed")
+            raise
+        (root / "built").touch()
+
+
+class SharedRuns:
+    """The shared runs of one test run, built in the background by a process of its own (so that it sees neither
+    the tests' monkeypatched environment nor their working directory), which the first worker to start starts."""
+
+    def __init__(self, folder, names):
+        self.folder, self.process = folder, None
+        try:
+            (folder / "builder").mkdir()
+        except FileExistsError:
+            return  # another worker started it
+        self.log = open(folder / "builder/output.log", "w")
+        path = os.pathsep.join(filter(None, [str(ROOT / "tests"), str(ROOT), os.environ.get("PYTHONPATH")]))
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "import sys, conftest; conftest.build_shared_runs(*sys.argv[1:])", str(folder),
+             *names],
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": path}, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+
+    def wait(self, name):
+        """The built run's folder; fails the test with the builder's error if it failed."""
+        root = self.folder / name
+        deadline = time.monotonic() + BUILD_TIMEOUT
+        while not (root / "built").exists():
+            if (root / "failed").exists():
+                pytest.fail(f"the shared scratch run {name} failed:\n{(root / 'failed').read_text()}", pytrace=False)
+            if self.process and self.process.poll() is not None and not (root / "built").exists():
+                pytest.fail(f"the builder of the shared scratch runs stopped (exit {self.process.returncode}) before"
+                            f" {name}; its output: {self.log.name}", pytrace=False)
+            if time.monotonic() > deadline:
+                pytest.fail(f"the shared scratch run {name} was not built in {BUILD_TIMEOUT} s: {root}", pytrace=False)
+            time.sleep(0.5)
+        return root
+
+    def close(self):
+        # Another worker may still be waiting for a run: let the builder finish.
+        if self.process:
+            self.process.wait()
+            self.log.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_runs(request, tmp_path_factory):
+    """The shared runs this test run's tests need, started as the session starts, in the folder every
+    pytest-xdist worker of the run shares (the parent of a worker's own base temporary folder)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    fixtures = {name for item in request.session.items for name in item.fixturenames}
+    names = [name for name in SHARED_RUNS if name in fixtures]
+    runs = SharedRuns(folder, names) if names else None
+    if names:
+        os.nice(WORKER_NICENESS)
+    yield runs
+    if runs:
+        runs.close()
+
+
+def copy_run(root, destination):
+    """A private copy of a shared run's repository and mirror under `destination`: `cp -a` keeps the DVC cache
+    (.dvc/cache), git, and the files' times, so DVC finds every stage up to date."""
+    destination.mkdir(parents=True)
+    for name in ("repo", "mirror"):
+        subprocess.run(["cp", "-a", str(root / name), str(destination / name)], check=True)
+    return Repo(destination / "repo", destination / "mirror")
+
+
 class TinyPipeline:
-    """A scratch repository in which every stage has run once at tiny_pipeline_params(), committed."""
+    """The shared tiny run of every stage: `ran`, the stages it ran from nothing, and private copies of it."""
 
     def __init__(self, root):
-        built = scratch_repo(root / "repo", make_full_mirror(root / "mirror"))
-        built.set_params(tiny_pipeline_params())
-        # The stages the first run ran: all of them, from nothing.
-        self.ran = built.repro()
-        built.git("add", "-A")
-        built.git("commit", "-qm", "tiny run")
-        self.path, self.mirror = built.path, built.mirror
+        self.root = root
+        self.ran = set(json.loads((root / "ran.json").read_text()))
 
     def copy(self, destination):
-        """A private copy of the repository and its mirror under `destination`: `cp -a` keeps the DVC cache
-        (.dvc/cache), git, and the files' times, so DVC finds every stage up to date."""
-        destination.mkdir(parents=True)
-        for source in (self.path, self.mirror):
-            subprocess.run(["cp", "-a", str(source), str(destination / source.name)], check=True)
-        return Repo(destination / self.path.name, destination / self.mirror.name)
+        return copy_run(self.root, destination)
 
 
-@pytest.fixture(scope="session")
-def tiny_pipeline(tmp_path_factory):
-    return TinyPipeline(tmp_path_factory.mktemp("tiny_pipeline"))
+@pytest.fixture
+def tiny_pipeline(shared_runs):
+    return TinyPipeline(shared_runs.wait("tiny_pipeline"))
 
 
 @pytest.fixture
@@ -260,14 +350,33 @@ def trained_repo(tiny_pipeline, tmp_path):
     return tiny_pipeline.copy(tmp_path / "trained")
 
 
-# Shared state, built once per pytest-xdist worker that needs it: each of these fixtures' tests run in one
-# group, on one worker, so it is built once; every other file's tests stay together for its module fixtures.
-SHARED_GROUPS = {"trained_repo": "tiny_pipeline", "tiny_pipeline": "tiny_pipeline", "tiny_experiment": "tiny_experiment"}
+@pytest.fixture
+def tiny_experiment(shared_runs, tmp_path):
+    """A private copy of the shared tiny autoencoder run with its `more-epochs` experiment."""
+    return copy_run(shared_runs.wait("tiny_experiment"), tmp_path / "tiny_experiment")
+
+
+# A test that needs a shared run goes last, so that the workers run the other tests while it is built; the
+# longest of them (those that re-run stages) go first among them, so that no worker is left with one at the end.
+LONGEST_FIRST = ("test_pipeline_autoencoder", "test_readme_commands", "test_pipeline_sentiment", "test_isolation",
+                 "test_pipeline_denoiser", "test_pipeline_text", "test_seeds")
+
+
+def shared_run_order(item):
+    """0 for a test that needs no shared run, else its place among those that do."""
+    if not set(getattr(item, "fixturenames", ())) & set(SHARED_RUNS):
+        return 0
+    name = item.module.__name__
+    return 1 + (LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST))
 
 
 # tryfirst: pytest-xdist reads the marks in its own hook of the same name.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
+    """Order the tests as above. Under `--dist loadgroup` (pytest.ini) each file's tests that need no shared run
+    go to one worker together, so that its module fixtures are made once; a test that needs one goes alone, to
+    whichever worker is free."""
+    items.sort(key=shared_run_order)
     for item in items:
-        shared = [SHARED_GROUPS[name] for name in getattr(item, "fixturenames", ()) if name in SHARED_GROUPS]
-        item.add_marker(pytest.mark.xdist_group(shared[0] if shared else item.module.__name__))
+        if not shared_run_order(item):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))

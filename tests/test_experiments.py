@@ -1,8 +1,6 @@
 """`dvc exp run -S` on the autoencoder stages, and `dvc exp show --json` carrying the experiment's metrics."""
 import json
 
-from test_pipeline_autoencoder import TINY
-
 
 def experiments(shown):
     """Every experiment record (name, params, metrics) in `dvc exp show --json` output."""
@@ -12,14 +10,14 @@ def experiments(shown):
                 yield revision
 
 
-def test_exp_run_with_a_set_param_is_listed_with_its_metrics(repo):
-    repo.set_params({**TINY, "autoencoder.latent_sizes": [4]})
-    repo.dvc("exp", "run", "--name", "fast-lr", "-S", "autoencoder.train.learning_rate=0.01", "evaluate_autoencoder")
-
-    shown = json.loads(repo.dvc("exp", "show", "--json"))
-    [experiment] = [e for e in experiments(shown) if e.get("name") == "fast-lr"]
+def test_exp_run_with_a_set_param_is_listed_with_its_metrics(tiny_experiment):
+    # tiny_experiment's `more-epochs` ran `dvc exp run -S autoencoder.train.epochs=3` on a 2-epoch commit.
+    shown = json.loads(tiny_experiment.dvc("exp", "show", "--json"))
+    [experiment] = [e for e in experiments(shown) if e.get("name") == "more-epochs"]
     data = experiment["data"]
-    assert data["params"]["params.yaml"]["data"]["autoencoder"]["train"]["learning_rate"] == 0.01
+    assert data["params"]["params.yaml"]["data"]["autoencoder"]["train"]["epochs"] == 3
     scores = data["metrics"]["metrics/autoencoder.json"]["data"]
     assert scores["data_source"] == "mirror"
-    assert 0 < scores["latent_4"]["test_loss"] < 0.7
+    assert 0 < scores["latent_16"]["test_loss"] < 0.7
+    committed = json.loads(tiny_experiment.git("show", "HEAD:metrics/autoencoder.json"))["latent_16"]
+    assert scores["latent_16"]["test_loss"] != committed["test_loss"]  # the experiment trained its own model

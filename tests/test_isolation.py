@@ -10,7 +10,7 @@ def append_comment(repo, module):
 def test_editing_one_project_reruns_only_that_project(tiny_pipeline, trained_repo):
     repo = trained_repo
     everything = tiny_pipeline.ran
-    assert {"train_autoencoder@8", "train_denoiser", "train_text", "train_sentiment", "generate_text_summary",
+    assert {"train_autoencoder@32", "train_denoiser", "train_text", "train_sentiment", "generate_text_summary",
             "baseline_autoencoder", "baseline_denoiser", "baseline_text", "baseline_sentiment"} <= everything
     # The copy is a valid git+DVC repository with every result in place.
     assert repo.stale() == set()
@@ -25,8 +25,8 @@ def test_editing_one_project_reruns_only_that_project(tiny_pipeline, trained_rep
 
     # A retrained model re-runs what reads it, never its baseline (nor the other MNIST project's).
     append_comment(repo, "stages/autoencoder/train.py")
-    assert repo.stale() == {"train_autoencoder@4", "train_autoencoder@8"}
-    assert repo.repro() == {"train_autoencoder@4", "train_autoencoder@8"}
+    assert repo.stale() == {"train_autoencoder@4", "train_autoencoder@32"}
+    assert repo.repro() == {"train_autoencoder@4", "train_autoencoder@32"}
     append_comment(repo, "stages/denoiser/train.py")
     assert repo.stale() == {"train_denoiser"}
     assert repo.repro() == {"train_denoiser"}
@@ -45,11 +45,11 @@ def test_editing_one_project_reruns_only_that_project(tiny_pipeline, trained_rep
 
     # Shared modules: the MNIST model builder feeds both MNIST trainers; plots.py every stage that draws.
     append_comment(repo, "stages/mnist/model.py")
-    assert repo.stale() == {"train_autoencoder@4", "train_autoencoder@8", "train_denoiser"}
+    assert repo.stale() == {"train_autoencoder@4", "train_autoencoder@32", "train_denoiser"}
     append_comment(repo, "stages/plots.py")
     assert repo.stale() == {
         "train_autoencoder@4",
-        "train_autoencoder@8",
+        "train_autoencoder@32",
         "train_denoiser",
         "evaluate_autoencoder",
         "evaluate_denoiser",

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 TINY = {
-    "autoencoder.latent_sizes": [4, 8],
+    "autoencoder.latent_sizes": [4, 32],  # 32: the size the documents' commands name
     "autoencoder.train.epochs": 2,
     "autoencoder.train.batch_size": 64,
 }
@@ -13,7 +13,7 @@ AUTOENCODER_STAGES = {
     "download@mnist",
     "preprocess_mnist",
     "train_autoencoder@4",
-    "train_autoencoder@8",
+    "train_autoencoder@32",
     "baseline_autoencoder",
     "evaluate_autoencoder",
 }
@@ -30,7 +30,7 @@ def test_autoencoder_pipeline_runs_caches_and_reruns_exactly_what_changed(tiny_p
     assert scores["data_source"] == "mirror" and scores["test_samples"] == 100
     # The 270 training digits are fewer than autoencoder.probe.train_samples: the probe learns from all of them.
     assert scores["probe_train_samples"] == pca["probe_train_samples"] == 270 and pca["train_samples"] == 270
-    for latent in (4, 8):
+    for latent in (4, 32):
         result, reference = scores[f"latent_{latent}"], pca[f"pca_{latent}"]
         assert 0 < result["test_loss"] < 0.7 and 0 < result["test_mse"] < 0.25 and result["test_psnr"] > 0
         assert 0 < reference["test_loss"] < 0.7 and 0 < reference["test_ssim"] <= 1 and reference["test_psnr"] > 0
@@ -39,17 +39,17 @@ def test_autoencoder_pipeline_runs_caches_and_reruns_exactly_what_changed(tiny_p
         assert result["pca_test_loss"] == reference["test_loss"]
         assert result["loss_gain_over_pca"] == pytest.approx(reference["test_loss"] - result["test_loss"])
         assert result["psnr_gain_over_pca_db"] == pytest.approx(result["test_psnr"] - reference["test_psnr"])
-    assert pca["pca_8"]["test_mse"] <= pca["pca_4"]["test_mse"]
+    assert pca["pca_32"]["test_mse"] <= pca["pca_4"]["test_mse"]
     assert scores["pixels_probe_accuracy"] == pca["pixels"]["probe_accuracy"] > 0.5
     table = pd.read_csv(repo.path / "plots/autoencoder/latent_comparison.csv")
-    assert table["latent_size"].tolist() == [4, 8]
-    assert table["pca_loss"].tolist() == [pca["pca_4"]["test_loss"], pca["pca_8"]["test_loss"]]
+    assert table["latent_size"].tolist() == [4, 32]
+    assert table["pca_loss"].tolist() == [pca["pca_4"]["test_loss"], pca["pca_32"]["test_loss"]]
     assert {"autoencoder_psnr", "pca_psnr", "autoencoder_probe_accuracy", "pixels_probe_accuracy"} <= set(table)
     for picture in ("reconstructions.png", "codes.png"):
         assert (repo.path / "plots/autoencoder" / picture).stat().st_size > 1000
-    curve = pd.read_csv(repo.path / "plots/train/autoencoder/latent_8/plots/metrics/eval/loss.tsv", sep="\t")
+    curve = pd.read_csv(repo.path / "plots/train/autoencoder/latent_32/plots/metrics/eval/loss.tsv", sep="\t")
     assert curve["step"].tolist() == [0, 1]
-    assert (repo.path / "data/models/autoencoder/latent_8.keras").is_file()
+    assert (repo.path / "data/models/autoencoder/latent_32.keras").is_file()
 
     assert repo.repro("evaluate_autoencoder") == set()
     assert "up to date" in repo.dvc("status", "evaluate_autoencoder")
@@ -58,18 +58,18 @@ def test_autoencoder_pipeline_runs_caches_and_reruns_exactly_what_changed(tiny_p
     repo.set_params({"autoencoder.train.epochs": 3})
     assert repo.repro("evaluate_autoencoder") == {
         "train_autoencoder@4",
-        "train_autoencoder@8",
+        "train_autoencoder@32",
         "evaluate_autoencoder",
     }
 
-    repo.assert_deterministic("train_autoencoder@4", "train_autoencoder@8", "baseline_autoencoder", "evaluate_autoencoder")
+    repo.assert_deterministic("train_autoencoder@4", "train_autoencoder@32", "baseline_autoencoder", "evaluate_autoencoder")
 
     # A comment-only edit re-runs the trainers; their models come out byte-identical, so evaluation
     # and export stay up to date.
     assert repo.repro("export_autoencoder@4") == {"export_autoencoder@4"}
     trainer = repo.path / "stages/autoencoder/train.py"
     trainer.write_text(trainer.read_text() + "# a comment\n")
-    assert repo.repro("evaluate_autoencoder", "export_autoencoder@4") == {"train_autoencoder@4", "train_autoencoder@8"}
+    assert repo.repro("evaluate_autoencoder", "export_autoencoder@4") == {"train_autoencoder@4", "train_autoencoder@32"}
     assert "up to date" in repo.dvc("status", "evaluate_autoencoder", "export_autoencoder@4")
 
     model = repo.path / "data/models/autoencoder/latent_4.keras"

@@ -10,10 +10,10 @@ from stages.denoiser.noise import Noise
 from stages.cli import StageError
 
 TINY = {
-    "autoencoder.latent_sizes": [8],
+    "autoencoder.latent_sizes": [32],
     "autoencoder.train.epochs": 2,
     "autoencoder.train.batch_size": 64,
-    "denoiser.latent_size": 8,
+    "denoiser.latent_size": 32,
     "denoiser.robustness_stds": [0.0, 0.5, 1.0],
     "denoiser.train.epochs": 2,
     "denoiser.train.batch_size": 64,
@@ -29,7 +29,7 @@ def test_denoiser_pipeline_and_noise_change(tiny_pipeline, trained_repo):
         "preprocess_mnist",
         "add_noise",
         "train_autoencoder@4",
-        "train_autoencoder@8",
+        "train_autoencoder@32",
         "baseline_autoencoder",
         "evaluate_autoencoder",
         "train_denoiser",
