@@ -336,6 +336,12 @@ def cell(value):
     return f"<td>{html.escape(str(value))}</td>"
 
 
+def markdown_table(header, rows):
+    """A Markdown table of `header` and `rows` (lists of cell texts), ending in a newline."""
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows]) + "\n"
+
+
 def markdown_cell(value):
     if value is None:
         return "—"
@@ -386,9 +392,7 @@ def to_markdown(blocks):
             case "details", [title, text]:
                 lines.append(f"<details><summary>{title}</summary>\n\n```yaml\n{text.rstrip()}\n```\n\n</details>\n")
             case "table", [_, rows]:
-                table = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * len(rows[0])]
-                table += ["| " + " | ".join(markdown_cell(v) for v in row.values()) + " |" for row in rows]
-                lines.append("\n".join(table) + "\n")
+                lines.append(markdown_table(list(rows[0]), [[markdown_cell(v) for v in row.values()] for row in rows]))
             case "figures", [figures]:
                 lines.extend(f"![{f.caption}](plots/{f.file})\n" for f in figures)
     return "\n".join(lines)

@@ -13,6 +13,7 @@ import sys
 from stages.cli import StageError, run
 from stages.outputs import write_json
 from stages.paths import METRICS
+from stages.report import markdown_table
 
 SUMMARY = METRICS / "seeds.json"
 
@@ -61,9 +62,7 @@ def main():
     runs = runs_of_head(json.loads(shown.stdout))
     if len(runs) < 2:
         raise StageError(f"no `seed-*` experiments on {arguments.rev}: run `make seeds` first")
-    summary = {"runs": list(runs), "metrics": {}}
-    print(f"| metric ({len(runs)} seeds: {', '.join(runs)}) | mean | std | min | max |")
-    print("| --- | --- | --- | --- | --- |")
+    summary, rows = {"runs": list(runs), "metrics": {}}, []
     for headline in headlines:
         path, key = headline.split(":", 1)
         values = {name: value(metrics, path, key) for name, metrics in runs.items()}
@@ -74,7 +73,8 @@ def main():
         stats = {"mean": statistics.fmean(numbers), "std": statistics.stdev(numbers),
                  "min": min(numbers), "max": max(numbers), "values": values}
         summary["metrics"][headline] = stats
-        print(f"| {headline} | {stats['mean']:.4f} | {stats['std']:.4f} | {stats['min']:.4f} | {stats['max']:.4f} |")
+        rows.append([headline, *(f"{stats[name]:.4f}" for name in ("mean", "std", "min", "max"))])
+    print(markdown_table([f"metric ({len(runs)} seeds: {', '.join(runs)})", "mean", "std", "min", "max"], rows), end="")
     write_json(SUMMARY, summary)
 
 

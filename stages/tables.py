@@ -15,6 +15,7 @@ from pathlib import Path
 
 from stages.cli import StageError, run
 from stages.outputs import write_text
+from stages.report import Results, flatten, markdown_table, summary, to_markdown
 
 DOCUMENTS = ("README.md", "RESULTS.md", "docs")
 METRICS = Path("metrics")
@@ -32,11 +33,6 @@ def load_metrics(root):
     with open(root / ROBUSTNESS, encoding="utf-8", newline="") as handle:
         results[ROBUSTNESS.as_posix()] = list(csv.DictReader(handle))
     return results
-
-
-def markdown(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows]) + "\n"
 
 
 def seed_stats(metrics, key):
@@ -94,7 +90,7 @@ def headlines(metrics):
     ]
     return (
         f"Mean ± std over {seed_count(metrics)} training seeds (the baselines do not depend on them).\n\n"
-        + markdown(["project", "result", "strongest baseline"], rows)
+        + markdown_table(["project", "result", "strongest baseline"], rows)
     )
 
 
@@ -144,7 +140,7 @@ def seeds(metrics):
             "" if target is None else met(stats, target),
         ])
     header = ["headline", f"mean ± std over {seed_count(metrics)} training seeds", "min–max", "target", "met"]
-    return markdown(header, rows)
+    return markdown_table(header, rows)
 
 
 def image_scores(scores, prefix, loss="loss"):
@@ -165,7 +161,7 @@ def autoencoder(metrics):
     rows.append(["784: raw pixels", "", "", "", "", f"{baseline['pixels']['probe_accuracy']:.4f}"])
     header = ["latent size: codes", "test BCE (`test_loss`)", "test MSE", "test PSNR (dB)", "test SSIM",
               f"linear probe accuracy ({baseline['probe_train_samples']:,} training digits)"]
-    return markdown(header, rows)
+    return markdown_table(header, rows)
 
 
 def denoiser(metrics):
@@ -185,7 +181,7 @@ def denoiser(metrics):
               f"parameter (chosen on {filters['validation_samples']} noisy validation digits)",
               "BCE", "MSE", "PSNR (dB)", "SSIM"]
     return (
-        markdown(header, rows)
+        markdown_table(header, rows)
         + f"\nPSNR gain of the denoiser over the best classical filter, {scores['best_filter'].replace('_', ' ')} "
         f"(`psnr_gain_over_best_filter_db`): {scores['psnr_gain_over_best_filter_db']:.2f} dB; over the noisy input "
         f"(`psnr_gain_over_noisy_db`): {scores['psnr_gain_over_noisy_db']:.2f} dB; over the plain autoencoder "
@@ -198,7 +194,7 @@ def robustness(metrics):
     level (a committed plot's data)."""
     rows = metrics[ROBUSTNESS.as_posix()]
     best = metrics["metrics/denoiser.json"]["best_filter"].replace("_", " ")
-    return markdown(
+    return markdown_table(
         ["test noise std", *(f"{float(row['noise_std']):.1f}" for row in rows)],
         [
             ["denoiser", *(f"{float(row['denoiser_psnr']):.1f}" for row in rows)],
@@ -221,7 +217,7 @@ def text(metrics):
               f"validation part ({scores['validation_chars']:,} chars, nats/char)",
               f"test part ({scores['test_chars']:,} chars, nats/char)", "test bits/char", "test perplexity"]
     return (
-        markdown(header, rows)
+        markdown_table(header, rows)
         + f"\nOn the test part the LSTM is {scores['test_loss_gain_over_baseline']:.4f} nats/char better than the "
         "n-gram (`test_loss_gain_over_baseline`).\n"
     )
@@ -239,7 +235,7 @@ def text_samples(metrics):
         for s in samples
     ]
     header = ["temperature", "distinct-2", "distinct-3", "repeated 4-grams", "known words", "log-likelihood (nats/char)"]
-    return markdown(header, rows)
+    return markdown_table(header, rows)
 
 
 def sentiment(metrics):
@@ -251,14 +247,12 @@ def sentiment(metrics):
         [f"baseline: TF-IDF (word 1-{baseline['max_ngram']}-grams) + logistic regression "
          f"(C = {baseline['inverse_regularisation']:g})", *(f"{baseline[name]:.4f}" for name in names)],
     ]
-    return markdown([f"model, {scores['test_samples']:,} test reviews", "accuracy", "precision", "recall", "F1",
+    return markdown_table([f"model, {scores['test_samples']:,} test reviews", "accuracy", "precision", "recall", "F1",
                      "ROC AUC"], rows)
 
 
 def report_summary(metrics):
     """docs/report.md: the summary table and sentences `make report` opens with, for these metrics."""
-    from stages.report import Results, flatten, summary, to_markdown
-
     files = {path: flatten(data) for path, data in metrics.items() if path.startswith(f"{METRICS}/")}
     results = Results(["workspace"], {"workspace": files}, {})
     return to_markdown(summary(results)[1:])

@@ -7,7 +7,7 @@ Three scratch repositories, all git+DVC repositories made of this checkout's tra
 - `trained_repo`: every stage of dvc.yaml already run once, at tiny_pipeline_params(), on a mirror with all
   three synthetic datasets (`trained_repo.mirror`), the results committed as HEAD ("tiny run"), so that
   `git status` and `dvc status` are clean. The pipeline runs once per test run, in the background while the
-  other tests run (SharedRun, shared by every pytest-xdist worker); each test gets its own `cp -a` copy
+  other tests run (SharedRuns, shared by every pytest-xdist worker); each test gets its own `cp -a` copy
   (tmp_path/"trained"), which it may change freely. Use it for any test that needs trained models, metrics,
   plots or a committed run: it costs a copy of a few megabytes instead of a pipeline run of minutes.
   `tiny_pipeline.ran` is the set of stages that run ran from nothing; `trained_repo.repro("--dry", "-f", target)`
@@ -265,8 +265,8 @@ def build_shared_runs(folder, *names):
 
 
 class SharedRuns:
-    """The shared runs of one test run, built in the background by a process of its own (so that it sees neither
-    the tests' monkeypatched environment nor their working directory), which the first worker to start starts."""
+    """The shared runs of one test run, built in the background by a process of its own, so that it sees neither
+    the tests' monkeypatched environment nor their working directory; the first worker to get here starts it."""
 
     def __init__(self, folder, names):
         self.folder, self.process = folder, None
