@@ -13,7 +13,7 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 .PHONY: setup browser repro test report seeds sweep-noise sweep-autoencoder-lr check-gpu-pins publish cluster
 
-# .dvc/plots.html: the template of DVC's plots pages (`dvc plots show`, `dvc plots diff`; .dvc/config
+# .dvc/plots.html: the template of DVC's plots pages (`dvc plots show`, `dvc plots diff`; .dvc/config.local
 # names it), with Vega, Vega-Lite and Vega-Embed inlined from the installed vl-convert so the pages draw offline.
 PLOTS_TEMPLATE := .dvc/plots.html
 

@@ -1,10 +1,13 @@
 """The HTML template of DVC's plots pages (`dvc plots show` / `dvc plots diff`), with Vega, Vega-Lite and
 Vega-Embed inlined from the installed vl-convert, so that the pages draw with no network.
 
-.dvc/config names it (`plots.html_template`); `make setup` writes it. DVC fills `{plot_divs}` and
+Writing it also names it in .dvc/config.local (`plots.html_template`), so a checkout without it (an environment
+not built by `make setup`) gets DVC's own page, which loads Vega from a CDN. DVC fills `{plot_divs}` and
 `{refresh_tag}` by string replacement; the template has no `{scripts}`, which drops DVC's CDN script tags.
 """
 import argparse
+import subprocess
+import sys
 from pathlib import Path
 
 from stages.cli import run
@@ -63,7 +66,11 @@ def page():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=TEMPLATE, help=f"file to write (default: {TEMPLATE})")
-    write_text(parser.parse_args().output, page())
+    output = parser.parse_args().output
+    write_text(output, page())
+    if output == TEMPLATE:
+        # The path is relative to .dvc/.
+        subprocess.run([sys.executable, "-m", "dvc", "config", "--local", "plots.html_template", TEMPLATE.name], check=True)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 import keras
+import tensorflow as tf
 
 from stages.params import PositiveInt, Section
 
@@ -17,11 +18,23 @@ class Export(Section):
     version: PositiveInt
 
 
+class Archive(keras.export.ExportArchive):
+    """keras.export.ExportArchive that writes the same bytes for the same weights.
+
+    TensorFlow keeps the variables a traced function uses in an identity set, so the order in which
+    the archive lists them, and with it every file of the SavedModel, changed from run to run.
+    """
+
+    def _filter_and_track_resources(self):
+        super()._filter_and_track_resources()
+        self._tf_trackable._all_variables = sorted(self._tf_trackable._all_variables, key=lambda v: v.name)
+
+
 def export(model, destination, version, assets_extra=()):
     """Write `model` as version `version` of `destination` (a SavedModel), replacing what was there.
 
     `model` is a Keras model, whose forward pass becomes the `serve` signature as model.export()
-    writes it, or a keras.export.ExportArchive with endpoints of its own. Files in `assets_extra`
+    writes it, or an Archive with endpoints of its own. Files in `assets_extra`
     are copied into the SavedModel's assets.extra/ folder, the place SavedModel keeps for files that
     travel with a model but are not part of its graph. The export is built in a folder beside
     `destination` and renamed into place, so a failure leaves no half-written export.
@@ -36,9 +49,14 @@ def export(model, destination, version, assets_extra=()):
     try:
         directory = building / str(version)
         if isinstance(model, keras.Model):
-            model.export(str(directory), verbose=False)
-        else:
-            model.write_out(str(directory), verbose=False)
+            archive = Archive()
+            signature = [tf.TensorSpec(input.shape, input.dtype, name=input.name) for input in model.inputs]
+            archive.track_and_add_endpoint("serve", model, signature)
+            model = archive
+        model.write_out(str(directory), verbose=False)
+        # The fingerprint holds a random uuid, so the same weights would give other bytes on every run;
+        # TF Serving and tf.saved_model.load do without it.
+        (directory / "fingerprint.pb").unlink()
         for path in assets_extra:
             (directory / "assets.extra").mkdir(exist_ok=True)
             shutil.copy(path, directory / "assets.extra" / Path(path).name)

@@ -86,9 +86,11 @@ def _from_mirror(dataset, mirror, temporary):
     source = mirror / dataset.filename
     if not source.is_file():
         raise StageError(f"DATA_MIRROR={mirror}: {dataset.filename} is listed in SHA256SUMS but missing")
+    log.info("%s: copying %s", dataset.name, source.resolve())
     shutil.copyfile(source, temporary)
     verify(temporary, expected, source)
-    return {"kind": "mirror", "location": str(source.resolve())}
+    # The file's name, not where this machine keeps the mirror: the record is a tracked output.
+    return {"kind": "mirror", "location": dataset.filename}
 
 
 def _download(url, destination):

@@ -1,4 +1,5 @@
-"""params.yaml validation: one clear line naming the key and what was expected."""
+"""params.yaml validation: one clear line naming the key and what was expected; its layout survives `dvc exp run -S`."""
+import difflib
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,41 @@ def test_malformed_sha256(tmp_path):
     data = {"download": {"mnist": {"sources": ["url"], "url": "http://x", "sha256": "abc"}}}
     with pytest.raises(StageError, match=r"download\.mnist\.sha256: String should match pattern"):
         params.load("download.mnist", params.Source, write(tmp_path, data))
+
+
+def leaves(node, path=()):
+    """(dotted key, value) of every scalar or list in a params tree."""
+    if not isinstance(node, dict):
+        return [(".".join(path), node)]
+    return [leaf for key, value in node.items() for leaf in leaves(value, (*path, key))]
+
+
+def another(value):
+    """A value of the same type that differs, as a `-S key=value` override writes it."""
+    if isinstance(value, list):
+        return "[" + ",".join([*map(str, value[:-1]), another(value[-1])]) + "]"
+    if isinstance(value, bool):
+        return str(not value).lower()
+    if isinstance(value, (int, float)):
+        return str(value + 1)
+    return "changed"
+
+
+@pytest.mark.parametrize("key, value", leaves(yaml.safe_load(ROOT_PARAMS.read_text())))
+def test_setting_a_value_as_dvc_exp_run_does_rewrites_only_its_own_lines(tmp_path, key, value):
+    """`dvc exp run -S key=value` goes through dvc.utils.hydra.apply_overrides, which writes the whole file back
+    with ruamel: params.yaml is kept in the layout that writer gives back unchanged."""
+    from dvc.utils.hydra import apply_overrides
+
+    copy = tmp_path / "params.yaml"
+    copy.write_text(ROOT_PARAMS.read_text())
+    apply_overrides(str(copy), [f"{key}={another(value)}"])
+    before, after = ROOT_PARAMS.read_text().splitlines(), copy.read_text().splitlines()
+    changes = [op for op in difflib.SequenceMatcher(None, before, after).get_opcodes() if op[0] != "equal"]
+    assert len(changes) == 1 and changes[0][0] == "replace", [(before[i1:i2], after[j1:j2]) for _, i1, i2, j1, j2 in changes]
+    _, i1, i2, j1, j2 = changes[0]
+    # The key's line (a list: its last item's), or a long string's first line and those it wrapped onto.
+    first = before[i1].strip()
+    assert j2 - j1 == 1 and first.startswith((key.rsplit(".", 1)[-1] + ":", "- ")), (before[i1:i2], after[j1:j2])
+    indent = len(before[i1]) - len(before[i1].lstrip())
+    assert all(len(line) - len(line.lstrip()) > indent for line in before[i1 + 1 : i2]), before[i1:i2]

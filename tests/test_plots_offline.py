@@ -109,3 +109,17 @@ def test_plots_show_and_diff_pages_draw_every_plot_with_no_network(tiny_experime
     assert len(drawn) == 5
     for plot in drawn:
         assert {"HEAD", "more-epochs"} <= set(plot["legend"]), plot
+
+
+def test_without_the_offline_template_dvc_draws_its_own_page(tiny_experiment, tmp_path):
+    """An environment not built by `make setup` has no .dvc/plots.html and nothing names it: DVC's own page."""
+    repo = tiny_experiment
+    assert not (repo.path / ".dvc/plots.html").exists() and "html_template" not in (repo.path / ".dvc/config").read_text()
+    repo.dvc("plots", "show", "-o", str(tmp_path / "show"))
+    page = (tmp_path / "show/index.html").read_text()
+    assert "cdn.jsdelivr.net" in page or "vega" in page.lower()
+
+    repo.run(str(VENV_BIN / "python"), "-m", "stages.plots_page")
+    assert "html_template = plots.html" in (repo.path / ".dvc/config.local").read_text()
+    repo.dvc("plots", "show", "-o", str(tmp_path / "offline"))
+    assert "https://" not in re.sub(r"<script>.*?</script>", "", (tmp_path / "offline/index.html").read_text(), flags=re.S)

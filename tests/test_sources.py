@@ -36,6 +36,18 @@ def test_good_mirror_file_is_copied_and_recorded(mirror, tmp_path):
     assert record["sha256"] == hashlib.sha256((mirror / "mnist.npz").read_bytes()).hexdigest()
 
 
+def test_the_record_is_the_same_wherever_the_mirror_sits(mirror, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "some" / "other" / "folder"
+    elsewhere.parent.mkdir(parents=True)
+    mirror.rename(elsewhere)
+    monkeypatch.chdir(tmp_path)
+    params = source(["mirror"])
+    fetch(mnist_dataset(params), params, "raw", mirror=elsewhere)
+    record = (tmp_path / "raw" / "mnist.source.json").read_text()
+    assert str(tmp_path) not in record and "some/other" not in record
+    assert json.loads(record)["location"] == "mnist.npz"
+
+
 def test_corrupted_mirror_file_names_both_hashes(mirror, tmp_path):
     manifest = (mirror / "SHA256SUMS").read_text()
     data = bytearray((mirror / "mnist.npz").read_bytes())

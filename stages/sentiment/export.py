@@ -1,7 +1,6 @@
 """Stage: export the sentiment model for TF Serving, taking raw review strings (data/export/sentiment)."""
 import argparse
 
-import keras
 import tensorflow as tf
 
 from stages import params, serving
@@ -22,7 +21,7 @@ def main():
     if model.get_layer("embedding").input_dim != vocabulary["num_words"]:
         raise StageError(f"{MODEL_VOCABULARY}: does not match {MODEL}; run dvc repro first")
     encoder = ReviewEncoder(vocabulary["word_index"], vocabulary["maxlen"], vocabulary["truncating"])
-    archive = keras.export.ExportArchive()
+    archive = serving.Archive()
     # The endpoints bring the model's weights along; track(model) would store each one twice
     # (keras-team/keras#23553). The lookup table is no weight: it is tracked by hand.
     archive.track(encoder.table)
