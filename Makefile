@@ -62,20 +62,15 @@ sweep-autoencoder-lr: setup
 
 # The headline results over several training seeds: one queued experiment per extra seed (named
 # seed-<n>, every trainer's seed set to n; HEAD's defaults are the first seed), run one after another,
-# then their mean, std, min and max in metrics/seeds.json. A seed already run is kept, not re-run.
+# then the mean, std, min and max of every headline (stages/headlines.py) in metrics/seeds.json. A seed already run is kept, not re-run.
 SEEDS ?= 1 2
-HEADLINES := metrics/autoencoder.json:latent_16.test_loss metrics/autoencoder.json:latent_32.test_loss \
-	metrics/autoencoder.json:latent_64.test_loss metrics/denoiser.json:test_psnr \
-	metrics/denoiser.json:psnr_gain_over_best_filter_db metrics/denoiser.json:psnr_gain_over_noisy_db \
-	metrics/text.json:test_loss metrics/text.json:test_loss_gain_over_baseline \
-	metrics/sentiment.json:accuracy metrics/sentiment.json:f1
 seeds: setup
 	for seed in $(SEEDS); do \
 	  dvc exp list --name-only | grep -qx seed-$$seed || dvc exp run --queue -n seed-$$seed \
 	    $(foreach project,autoencoder denoiser text sentiment,-S $(project).train.seed=$$seed); \
 	done
 	DATA_MIRROR=$(DATA_MIRROR) dvc exp run --run-all
-	python -m stages.seeds $(HEADLINES)
+	python -m stages.seeds
 
 # Publishes a new version of MODEL, one of the `artifacts:` in dvc.yaml, from the current commit: its
 # files go to the DVC remote, then GTO tags the commit MODEL@vX.Y.Z and pushes the tag to origin.

@@ -1,127 +1,133 @@
-"""The report's four projects, in pipeline order, and what each achieved against its baseline."""
+"""The headline figures of the four projects, defined once: where each is in the declared metrics, its
+baseline's same figure, how it is shown, and the target the defaults were tuned for. The README and
+RESULTS.md tables (stages.tables), the report's summary (stages.report) and the seed summary (`make seeds`,
+stages.seeds) all read them from here."""
+import csv
+import re
 from dataclasses import dataclass
-from typing import Callable
+from pathlib import Path
+
+AUTOENCODER = re.compile(r"^metrics/autoencoder/latent_(\d+)\.json$")
 
 
 @dataclass(frozen=True)
 class Headline:
-    """One project's headline metric against its baseline, and a sentence saying it in plain words."""
+    project: str
+    label: str
+    metric: str  # FILE:KEY in the declared metrics
+    baseline: str  # FILE:KEY of the baseline's same figure
+    model: str  # who the figure belongs to, as a sentence names it
+    unit: str
+    digits: int
+    higher_is_better: bool
+    target: float | None = None  # the value the defaults were tuned to reach (at least, or at most for a loss)
+    lead_target: float | None = None  # the lead over the baseline they were tuned to reach
+    scale: float = 1.0  # from the metric to its unit: 100 for points of accuracy
 
-    metric: str
-    value: float
-    baseline: str
-    baseline_value: float | None
-    # How far the value is ahead of the baseline, in the metric's unit (negative: behind it).
-    gain: float | None
-    sentence: str
-    # The same metric as `make seeds` summarises it in metrics/seeds.json ("FILE:KEY"), and the factor
-    # that turns it into this headline's unit.
-    seed_key: str | None = None
-    scale: float = 1.0
+    def value(self, metrics):
+        """The figure in `metrics` ({file: {key: value}}), or None where that run does not have it."""
+        return lookup(metrics, self.metric)
 
+    def lead(self, value, baseline):
+        """How far `value` is ahead of `baseline`, in the headline's unit (negative: behind it)."""
+        return self.scale * (value - baseline if self.higher_is_better else baseline - value)
 
-NOT_RUN = Headline("not run", None, None, None, None, "")
+    def lead_words(self, lead, baseline_name, spread=None):
+        """"the denoiser is 3.31 dB ahead of the median filter (size 3)", with ± spread when given."""
+        amount = f"{abs(lead):.{self.digits}f}" + ("" if spread is None else f" ± {self.scale * spread:.{self.digits}f}")
+        return f"{self.model} is {amount} {self.unit} {'ahead of' if lead >= 0 else 'behind'} {baseline_name}"
 
-
-def ahead(gain, unit, digits):
-    return f"{abs(gain):.{digits}f} {unit} {'better' if gain >= 0 else 'worse'}"
-
-
-def autoencoder(metrics):
-    scores = metrics["metrics/autoencoder.json"]
-    sizes = sorted(int(key.split(".")[0].removeprefix("latent_")) for key in scores if key.endswith(".test_loss"))
-    largest = sizes[-1]
-    loss, psnr = scores[f"latent_{largest}.test_loss"], scores[f"latent_{largest}.test_psnr"]
-    pca_loss, gain = scores[f"latent_{largest}.pca_test_loss"], scores[f"latent_{largest}.loss_gain_over_pca"]
-    behind = [size for size in sizes if scores[f"latent_{size}.loss_gain_over_pca"] <= 0]
-    probes = " / ".join(f"{scores[f'latent_{size}.probe_accuracy']:.3f}" for size in sizes)
-    pca_probes = " / ".join(f"{scores[f'latent_{size}.pca_probe_accuracy']:.3f}" for size in sizes)
-    sentence = (
-        f"The autoencoder rebuilds test digits from a {largest}-number code at {loss:.4f} BCE ({psnr:.1f} dB PSNR), "
-        f"{ahead(gain, 'BCE', 4)} than PCA with {largest} components ({pca_loss:.4f}, "
-        f"{scores[f'latent_{largest}.pca_test_psnr']:.1f} dB); "
-        + ("it beats PCA at every latent size" if not behind else f"it does not beat PCA at latent {behind}")
-        + f". A linear probe reads the digit from its codes at {probes} test accuracy at latent "
-        f"{' / '.join(map(str, sizes))} (PCA's codes: {pca_probes}; raw pixels: {scores['pixels_probe_accuracy']:.3f})."
-    )
-    return Headline(f"test BCE, latent {largest}", loss, f"PCA, {largest} components", pca_loss, gain, sentence,
-                    f"metrics/autoencoder.json:latent_{largest}.test_loss")
+    def meets(self, value, baseline):
+        """Whether `value` meets the target and the lead target (True where there is none)."""
+        if self.target is not None and not (value >= self.target if self.higher_is_better else value <= self.target):
+            return False
+        return self.lead_target is None or self.lead(value, baseline) >= self.lead_target
 
 
-def denoiser(metrics):
-    scores = metrics["metrics/denoiser.json"]
-    best = scores["best_filter"].replace("_", " ")
-    gain = scores["psnr_gain_over_best_filter_db"]
-    sentence = (
-        f"The denoiser recovers {scores['test_psnr']:.1f} dB PSNR from std-{scores['noise_std']:g} noisy digits, "
-        f"{ahead(gain, 'dB', 1)} than the best classical filter ({best}, {scores['best_filter_psnr']:.1f} dB) and "
-        f"{ahead(scores['psnr_gain_over_noisy_db'], 'dB', 1)} than the noisy input itself "
-        f"({scores['noisy_psnr']:.1f} dB); the plain autoencoder of the same size, trained on clean digits only, "
-        f"reaches {scores['plain_autoencoder_psnr']:.1f} dB on them."
-    )
+def lookup(metrics, reference):
+    path, key = reference.split(":", 1)
+    value = metrics.get(path, {}).get(key)
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def autoencoder(size):
     return Headline(
-        "test PSNR (dB)", scores["test_psnr"], f"best classical filter ({best})", scores["best_filter_psnr"], gain,
-        sentence, "metrics/denoiser.json:test_psnr",
+        "MNIST autoencoder", f"autoencoder, latent {size}: test BCE", f"metrics/autoencoder/latent_{size}.json:test_loss",
+        f"metrics/autoencoder_baseline/pca_{size}.json:test_loss", "the autoencoder", "BCE", 4, False,
+        target=0.090 if size == 32 else None,
     )
 
 
-def text(metrics):
-    scores = metrics["metrics/text.json"]
-    gain = scores["baseline_test_loss"] - scores["test_loss"]
-    baseline = f"{scores['baseline_order']}-gram model (D={scores['baseline_discount']:g}, tuned on validation)"
-    sentence = (
-        f"The character LSTM predicts the test part of the text at {scores['test_loss']:.3f} nats/char "
-        f"({scores['test_bpc']:.2f} bits/char), {ahead(gain, 'nats/char', 3)} than the strongest baseline, a "
-        f"{baseline} ({scores['baseline_test_loss']:.3f})."
-    )
-    return Headline(
-        "test loss (nats/char)", scores["test_loss"], baseline, scores["baseline_test_loss"], gain,
-        sentence, "metrics/text.json:test_loss",
-    )
-
-
-def sentiment(metrics):
-    scores, tuned = metrics["metrics/sentiment.json"], metrics["metrics/sentiment_baseline.json"]
-    accuracy, baseline = 100 * scores["accuracy"], 100 * scores["baseline_accuracy"]
-    gain = accuracy - baseline
-    name = (
-        f"TF-IDF 1- to {tuned['max_ngram']}-grams + logistic regression "
-        f"(C={tuned['inverse_regularisation']:g}, tuned on validation)"
-    )
-    sentence = (
-        f"The LSTM labels {accuracy:.1f}% of the {scores['test_samples']} test reviews correctly "
-        f"(F1 {scores['f1']:.3f}), {ahead(gain, 'points', 1)} than the strongest baseline, {name} "
-        f"({baseline:.1f}%, F1 {scores['baseline_f1']:.3f})."
-    )
-    return Headline("test accuracy (%)", accuracy, name, baseline, gain, sentence,
-                    "metrics/sentiment.json:accuracy", 100.0)
-
-
-@dataclass(frozen=True)
-class Project:
-    title: str
-    # Metrics and plot files at or under these paths belong to the project.
-    paths: tuple[str, ...]
-    headline: Callable[[dict], Headline]
-
-    def owns(self, path):
-        return any(path == prefix or path.startswith(prefix + "/") for prefix in self.paths)
-
-    def headline_of(self, metrics):
-        """The headline from one revision's metrics ({file: {key: value}}), or NOT_RUN."""
-        try:
-            return self.headline(metrics)
-        except KeyError:  # not run at this revision, or run before these metrics existed
-            return NOT_RUN
-
-
-PROJECTS = (
-    Project("MNIST autoencoder", ("metrics/autoencoder.json", "metrics/autoencoder_baseline.json", "plots/autoencoder",
-                                  "plots/train/autoencoder"), autoencoder),
-    Project("Denoising autoencoder", ("metrics/denoiser.json", "metrics/denoiser_baseline.json", "plots/denoiser",
-                                      "plots/train/denoiser"), denoiser),
-    Project("Text generation", ("metrics/text.json", "metrics/text_baseline.json", "metrics/text_samples", "plots/text",
-                                "plots/train/text"), text),
-    Project("IMDB sentiment", ("metrics/sentiment.json", "metrics/sentiment_baseline.json", "plots/sentiment",
-                               "plots/train/sentiment"), sentiment),
+DENOISER = Headline(
+    "Denoising autoencoder", "denoiser: test PSNR (dB)", "metrics/denoiser.json:test_psnr",
+    "metrics/denoiser_baseline.json:test_psnr", "the denoiser", "dB", 2, True, lead_target=3.0,
 )
+TEXT = Headline(
+    "Text generation", "character LSTM: test-part loss (nats/char)", "metrics/text.json:test_loss",
+    "metrics/text_baseline.json:test_loss", "the LSTM", "nats/char", 4, False,
+    lead_target=0.085,
+)
+SENTIMENT = tuple(
+    Headline(
+        "IMDB sentiment", f"IMDB LSTM: test {name}", f"metrics/sentiment.json:{key}",
+        f"metrics/sentiment_baseline.json:{key}", "the LSTM", "points", 2, True, target=0.88,
+        scale=100.0,
+    )
+    for name, key in (("accuracy", "accuracy"), ("F1", "f1"))
+)
+
+
+def headlines(metrics):
+    """Every headline that `metrics` ({file: {key: value}}) has, in pipeline order: one per latent size."""
+    sizes = sorted(int(match[1]) for path in metrics if (match := AUTOENCODER.match(path)))
+    return [headline for headline in [*map(autoencoder, sizes), DENOISER, TEXT, *SENTIMENT] if headline.value(metrics) is not None]
+
+
+def spread(headline, value, summary):
+    """The seed statistics of `headline` from metrics/seeds.json's `summary`, or None unless they belong to this
+    value: the seeds were queued from a run that measured exactly it (same data, params and code)."""
+    stats = (summary or {}).get("metrics", {}).get(headline.metric)
+    if not stats or value is None or stats["values"].get(summary["runs"][0]) != value:
+        return None
+    return stats
+
+
+# The report's sections: each project's metrics and plot files are those at or under these paths.
+PROJECT_PATHS = {
+    "MNIST autoencoder": ("metrics/autoencoder", "metrics/autoencoder_baseline", "plots/autoencoder", "plots/train/autoencoder"),
+    "Denoising autoencoder": ("metrics/denoiser.json", "metrics/denoiser_baseline.json", "plots/denoiser", "plots/train/denoiser"),
+    "Text generation": ("metrics/text.json", "metrics/text_baseline.json", "plots/text", "plots/train/text"),
+    "IMDB sentiment": ("metrics/sentiment.json", "metrics/sentiment_baseline.json", "plots/sentiment", "plots/train/sentiment"),
+}
+
+
+# The plot data that names each baseline's chosen setting.
+TUNING = ("plots/denoiser/filters.csv", "plots/text/baseline_grid.csv", "plots/sentiment/baseline_grid.csv")
+
+
+def tuning(root=Path(".")):
+    """{path: rows} of the TUNING files that exist under `root`."""
+    found = {}
+    for path in TUNING:
+        if (root / path).exists():
+            with open(root / path, encoding="utf-8", newline="") as handle:
+                found[path] = list(csv.DictReader(handle))
+    return found
+
+
+def baseline_name(headline, tables):
+    """The baseline, with the setting it was tuned to as `tables` (tuning()) have it."""
+    if headline.project == "MNIST autoencoder":
+        return f"PCA with {AUTOENCODER.match(headline.metric.split(':')[0])[1]} components"
+    try:
+        if headline.project == "Denoising autoencoder":
+            best = max(tables[TUNING[0]], key=lambda row: float(row["validation_psnr"]))
+            return f"the {best['filter']} filter ({best['parameter']}, the best classical filter on validation)"
+        if headline.project == "Text generation":
+            best = min(tables[TUNING[1]], key=lambda row: float(row["val_loss"]))
+            return f"the {best['order']}-gram model (discount {float(best['discount']):g}, tuned on validation)"
+        best = max(tables[TUNING[2]], key=lambda row: float(row["validation_accuracy"]))
+        return (f"TF-IDF 1- to {best['max_ngram']}-grams + logistic regression "
+                f"(C = {float(best['inverse_regularisation']):g}, tuned on validation)")
+    except KeyError:  # not run yet
+        return "its baseline"

@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from stages.cli import StageError, run
-from stages.headlines import NOT_RUN, PROJECTS
+from stages.headlines import PROJECT_PATHS, baseline_name, headlines, lookup, spread, tuning
 from stages.outputs import atomic_path, write_text
 from stages.paths import RAW, source_record
 
@@ -36,6 +36,7 @@ pre, blockquote { background: #f6f6f6; padding: 0.8em; white-space: pre-wrap; }
 blockquote { font-family: serif; font-size: 1.05em; margin: 0.5em 0 1em; }
 """
 SAMPLES = Path("plots/text/samples")
+SEEDS = Path("metrics/seeds.json")
 # The section for plots and metrics files of no project (say, a plot an older revision declared).
 OTHER = "Other plots and metrics"
 
@@ -92,9 +93,11 @@ def compared_results(revisions, scratch):
     metrics = {revision: {} for revision in revisions}
     for other in others:
         for path, changes in dvc_json("metrics", "diff", "--all", first, other).items():
+            # A file or key that one revision lacks (a latent size only an experiment trained) stays absent there.
             for key in sorted(changes):
-                metrics[first].setdefault(path, {})[key] = changes[key].get("old")
-                metrics[other].setdefault(path, {})[key] = changes[key].get("new")
+                for revision, side in ((first, "old"), (other, "new")):
+                    if changes[key].get(side) is not None:
+                        metrics[revision].setdefault(path, {})[key] = changes[key][side]
     return Results(revisions, metrics, dvc_json("plots", "diff", "-o", scratch, *revisions)["data"])
 
 
@@ -178,51 +181,56 @@ def side_by_side(revisions, values):
     return row
 
 
-def spread(headline, metrics):
-    """"mean ± std (n seeds, min-max)" of the headline from metrics/seeds.json (`make seeds`), or None."""
-    seeds = metrics.get("metrics/seeds.json", {})
-    stats = [seeds.get(f"metrics.{headline.seed_key}.{name}") for name in ("mean", "std", "min", "max")]
-    if headline.seed_key is None or None in stats:
-        return None
-    mean, std, low, high = (headline.scale * number for number in stats)
-    return f"{mean:.4g} ± {std:.2g} ({len(seeds['runs'])} seeds, {low:.4g}–{high:.4g})"
+def details():
+    """What the workspace summary reads besides the metrics: metrics/seeds.json and the baselines' tuning."""
+    return tuning() | ({str(SEEDS): json.loads(SEEDS.read_text(encoding="utf-8"))} if SEEDS.exists() else {})
 
 
-def summary(results):
+def summary(results, found):
+    """One row per headline (stages.headlines) of any revision shown: its value, and in the workspace its baseline,
+    who is ahead, and its spread over the training seeds of `make seeds` where they measured this very value.
+    `found` is details()."""
+    revisions = results.revisions
+    shown = {headline.metric: headline for revision in revisions for headline in headlines(results.metrics[revision])}
     rows = []
-    for project in PROJECTS:
-        headlines = {revision: project.headline_of(results.metrics[revision]) for revision in results.revisions}
-        shown = next((h for h in headlines.values() if h is not NOT_RUN), NOT_RUN)
-        row = {"project": project.title, "headline metric": shown.metric}
-        if results.comparing:
-            rows.append(row | side_by_side(results.revisions, {r: h.value for r, h in headlines.items()}))
-        else:
-            rows.append(row | {
-                "value": shown.value, "baseline": shown.baseline, "baseline value": shown.baseline_value,
-                "gain": shown.gain, "spread over seeds": spread(shown, results.metrics[results.revisions[0]]),
-            })
-    blocks = [("h2", "Summary"), ("table", "summary", rows)]
     if results.comparing:
-        return blocks + [("p", "Each headline metric at each revision, and its difference from the first.")]
-    sentences = [project.headline_of(results.metrics["workspace"]).sentence for project in PROJECTS]
-    return blocks + [
-        ("p", "Gain: how far the headline is ahead of its baseline, in the metric's unit (negative: behind it; "
-              "for a loss, lower is better). Spread over seeds: mean ± standard deviation of the headline over the "
-              "training seeds of `make seeds` (metrics/seeds.json), with its range; — where none were run."),
-        ("list", [sentence for sentence in sentences if sentence]),
+        for headline in shown.values():
+            values = {r: headline.value(results.metrics[r]) for r in revisions}
+            rows.append({"headline": headline.label} | side_by_side(revisions, values))
+        return [("h2", "Summary"), ("table", "summary", rows),
+                ("p", "Each headline at each revision, and its difference from the first; — where a revision lacks it.")]
+    metrics = results.metrics["workspace"]
+    seeds = found.get(str(SEEDS))
+    for headline in shown.values():
+        value = headline.value(metrics)
+        baseline = lookup(metrics, headline.baseline)
+        stats = spread(headline, value, seeds)
+        name = baseline_name(headline, found)
+        rows.append({
+            "headline": headline.label, "value": value, "baseline": name, "baseline value": baseline,
+            "who is ahead": None if baseline is None else headline.lead_words(headline.lead(value, baseline), name),
+            "spread over seeds": None if stats is None else
+            f"{stats['mean']:.{headline.digits}f} ± {stats['std']:.{headline.digits}f} ({len(seeds['runs'])} seeds, "
+            f"{stats['min']:.{headline.digits}f}–{stats['max']:.{headline.digits}f})",
+        })
+    return [
+        ("h2", "Summary"), ("table", "summary", rows),
+        ("p", "Spread over seeds: mean ± standard deviation of the headline over the training seeds of `make seeds` "
+              "(metrics/seeds.json), with its range; — where the seeds were not run with these data and params."),
     ]
 
 
 def owner(path):
     """The title of the project a metrics or plot file belongs to."""
-    return next((project.title for project in PROJECTS if project.owns(path)), OTHER)
+    return next((title for title, prefixes in PROJECT_PATHS.items()
+                 if any(path == prefix or path.startswith(prefix + "/") for prefix in prefixes)), OTHER)
 
 
 def text_samples(results):
     """The generated samples as readable text, by temperature, each with its own metrics."""
     blocks = []
     for path in sorted(SAMPLES.glob("temperature_*.txt"), key=lambda p: float(p.stem.removeprefix("temperature_"))):
-        scores = results.metrics["workspace"].get(f"metrics/text_samples/{path.stem}.json", {})
+        scores = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         measured = ", ".join(f"{key} {value:.3g}" for key, value in scores.items() if key not in ("temperature", "length"))
         blocks += [("h3", f"Sample at temperature {path.stem.removeprefix('temperature_')}"), ("p", measured),
                    ("quote", path.read_text(encoding="utf-8"))]
@@ -249,15 +257,14 @@ def section(title, results, samples, figures, metric_files):
 
 def sections(results, figures, pipeline):
     """One section per project, in pipeline order, then one for the files of none."""
-    titles = [project.title for project in PROJECTS] + [OTHER]
+    titles = [*PROJECT_PATHS, OTHER]
     figures_of, metric_files_of = {title: [] for title in titles}, {title: set() for title in titles}
     # A chart belongs to the project of the first data file it draws; an image plot is named by its file.
     drawn_from = {title: files[0] for title, files in plot_files(pipeline).items()}
     for figure in figures:
         figures_of[owner(drawn_from.get(figure.title, figure.title))].append(figure)
     for revision in results.revisions:
-        # metrics/seeds.json is the summary's spread column, not a project's results.
-        for path in set(results.metrics[revision]) - {"metrics/seeds.json"}:
+        for path in results.metrics[revision]:
             metric_files_of[owner(path)].add(path)
     blocks = []
     for title in titles:
@@ -313,7 +320,7 @@ def build(output, revisions):
         note = f"Not drawn, missing from the workspace: {', '.join(missing)}. Run `dvc pull` (or `dvc repro`) to get them."
         print(note, file=sys.stderr)
         blocks.append(("p", note))
-    blocks += [*summary(results), *sections(results, figures, pipeline)]
+    blocks += [*summary(results, details()), *sections(results, figures, pipeline)]
     if not results.comparing:
         sources = data_sources()
         blocks += [("h2", "Data sources"), ("table", "sources", sources) if sources else

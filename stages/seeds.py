@@ -1,4 +1,5 @@
-"""Command: mean, standard deviation, min and max of headline metrics over the seed experiments of `make seeds`.
+"""Command: mean, standard deviation, min and max of every headline (stages.headlines) over the seed experiments of
+`make seeds`.
 
 The runs are the baseline commit (HEAD, or --rev: the commit the seeds were queued from, which runs
 the default seeds) and every DVC experiment on it whose name starts with `seed-`; the summary goes to
@@ -11,6 +12,7 @@ import subprocess
 import sys
 
 from stages.cli import StageError, run
+from stages.headlines import headlines
 from stages.outputs import write_json
 from stages.paths import METRICS
 from stages.report import markdown_table
@@ -36,24 +38,10 @@ def runs_of_head(shown):
             for name, data in found.items()}
 
 
-def value(metrics, path, key):
-    data = metrics.get(path, {})
-    for part in key.split("."):
-        if not isinstance(data, dict) or part not in data:
-            return None
-        data = data[part]
-    return data
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("headlines", nargs="+", metavar="FILE:KEY", help="e.g. metrics/text.json:test_loss")
     parser.add_argument("--rev", default="HEAD", help="the baseline commit of the seed experiments (default HEAD)")
     arguments = parser.parse_args()
-    headlines = arguments.headlines
-    for headline in headlines:
-        if ":" not in headline:
-            raise StageError(f"{headline!r}: expected FILE:KEY, e.g. metrics/text.json:test_loss")
     shown = subprocess.run(
         [sys.executable, "-m", "dvc", "exp", "show", "--json", "--rev", arguments.rev], capture_output=True, text=True
     )
@@ -63,18 +51,17 @@ def main():
     if len(runs) < 2:
         raise StageError(f"no `seed-*` experiments on {arguments.rev}: run `make seeds` first")
     summary, rows = {"runs": list(runs), "metrics": {}}, []
-    for headline in headlines:
-        path, key = headline.split(":", 1)
-        values = {name: value(metrics, path, key) for name, metrics in runs.items()}
-        missing = [name for name, number in values.items() if not isinstance(number, (int, float))]
+    for headline in headlines(next(iter(runs.values()))):
+        values = {name: headline.value(metrics) for name, metrics in runs.items()}
+        missing = [name for name, number in values.items() if number is None]
         if missing:
-            raise StageError(f"{headline}: no number in runs {missing}")
+            raise StageError(f"{headline.metric}: no number in runs {missing}")
         numbers = list(values.values())
         stats = {"mean": statistics.fmean(numbers), "std": statistics.stdev(numbers),
                  "min": min(numbers), "max": max(numbers), "values": values}
-        summary["metrics"][headline] = stats
-        rows.append([headline, *(f"{stats[name]:.4f}" for name in ("mean", "std", "min", "max"))])
-    print(markdown_table([f"metric ({len(runs)} seeds: {', '.join(runs)})", "mean", "std", "min", "max"], rows), end="")
+        summary["metrics"][headline.metric] = stats
+        rows.append([headline.label, *(f"{stats[name]:.4f}" for name in ("mean", "std", "min", "max"))])
+    print(markdown_table([f"headline ({len(runs)} seeds: {', '.join(runs)})", "mean", "std", "min", "max"], rows), end="")
     write_json(SUMMARY, summary)
 
 

@@ -53,7 +53,7 @@ def keep_autoencoder_stages(repo):
     stages["download"]["foreach"] = {"mnist": stages["download"]["foreach"]["mnist"]}
     names = ("download", "preprocess_mnist", "train_autoencoder", "baseline_autoencoder", "evaluate_autoencoder")
     pipeline["stages"] = {name: stages[name] for name in names}
-    pipeline["metrics"] = ["metrics/autoencoder.json", "metrics/autoencoder_baseline.json"]
+    pipeline["metrics"] = ["metrics/autoencoder", "metrics/autoencoder_baseline"]
     path.write_text(yaml.safe_dump(pipeline, sort_keys=False))
 
 
@@ -66,7 +66,7 @@ def shown_experiments(repo):
     return {
         experiment["name"]: (
             experiment["data"]["params"]["params.yaml"]["data"]["autoencoder"]["train"]["learning_rate"],
-            experiment["data"]["metrics"]["metrics/autoencoder.json"]["data"]["latent_4"],
+            experiment["data"]["metrics"]["metrics/autoencoder/latent_4.json"]["data"],
         )
         for experiment in experiments(json.loads(repo.dvc("exp", "show", "--json")))
     }
@@ -175,5 +175,5 @@ def test_a_registered_model_version_downloads_with_dvc_artifacts_get_and_predict
     test = np.load(origin.path / "data/processed/mnist/test.npz")["x"]
     reconstructions = model.predict(test, verbose=0)
     assert reconstructions.shape == test.shape and 0 <= reconstructions.min() and reconstructions.max() <= 1
-    scores = json.loads((origin.path / "metrics/autoencoder.json").read_text())["latent_4"]
+    scores = json.loads((origin.path / "metrics/autoencoder/latent_4.json").read_text())
     assert model.evaluate(test, test, verbose=0) == pytest.approx(scores["test_loss"], rel=1e-4)

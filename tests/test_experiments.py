@@ -16,8 +16,8 @@ def test_exp_run_with_a_set_param_is_listed_with_its_metrics(tiny_experiment):
     [experiment] = [e for e in experiments(shown) if e.get("name") == "more-epochs"]
     data = experiment["data"]
     assert data["params"]["params.yaml"]["data"]["autoencoder"]["train"]["epochs"] == 3
-    scores = data["metrics"]["metrics/autoencoder.json"]["data"]
+    scores = data["metrics"]["metrics/autoencoder/latent_16.json"]["data"]
     assert scores["data_source"] == "mirror"
-    assert 0 < scores["latent_16"]["test_loss"] < 0.7
-    committed = json.loads(tiny_experiment.git("show", "HEAD:metrics/autoencoder.json"))["latent_16"]
-    assert scores["latent_16"]["test_loss"] != committed["test_loss"]  # the experiment trained its own model
+    assert 0 < scores["test_loss"] < 0.7
+    committed = json.loads(tiny_experiment.git("show", "HEAD:metrics/autoencoder/latent_16.json"))
+    assert scores["test_loss"] != committed["test_loss"]  # the experiment trained its own model

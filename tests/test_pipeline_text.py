@@ -65,29 +65,22 @@ def test_text_pipeline_runs_caches_and_reruns_only_generation_on_new_temperature
         assert abs(summary[f"{part}_characters"] - summary["characters"] * 0.05) <= 1
     baseline = json.loads((repo.path / "metrics/text_baseline.json").read_text())
     grid = pd.read_csv(repo.path / "plots/text/baseline_grid.csv")
-    assert len(grid) == 4 and (baseline["order"], baseline["discount"]) == tuple(
-        grid.loc[grid["val_loss"].idxmin(), ["order", "discount"]]
-    )
-    assert baseline["val_loss"] == pytest.approx(grid["val_loss"].min())
-    assert baseline["test_chars"] == summary["test_characters"] and baseline["context_len"] == 10
+    assert len(grid) == 4 and baseline["val_loss"] == pytest.approx(grid["val_loss"].min())
 
     scores = json.loads((repo.path / "metrics/text.json").read_text())
-    assert scores["data_source"] == "mirror" and scores["context_len"] == 10
-    assert (scores["validation_chars"], scores["test_chars"]) == (summary["validation_characters"], summary["test_characters"])
+    assert set(scores) == set(baseline) == {"data_source", "val_loss", "test_loss"} and scores["data_source"] == "mirror"
     vocabulary = text_corpus.load_vocabulary(repo.path / "data/processed/text/vocabulary.json")["chars"]
     for part in ("val", "test"):
         assert 0 < scores[f"{part}_loss"] < math.log(len(vocabulary))  # better than uniform after two epochs
-        assert scores[f"{part}_bpc"] == pytest.approx(scores[f"{part}_loss"] / math.log(2))
-        assert scores[f"{part}_perplexity"] == pytest.approx(math.exp(scores[f"{part}_loss"]))
-    # the n-gram learns this repetitive text well; the loss difference is carried in the metrics
-    assert 0 < scores["baseline_test_loss"] == baseline["test_loss"] < 1.5
-    assert scores["baseline_order"] == baseline["order"]
-    assert scores["test_loss_gain_over_baseline"] == pytest.approx(baseline["test_loss"] - scores["test_loss"])
+    # the n-gram learns this repetitive text well
+    assert 0 < baseline["test_loss"] < 1.5
+    compared = pd.read_csv(repo.path / "plots/text/test_loss.csv")
+    assert compared["test_loss"].tolist() == [scores["test_loss"], baseline["test_loss"]]
     curve = pd.read_csv(repo.path / "plots/train/text/plots/metrics/eval/loss.tsv", sep="\t")
     assert curve["step"].tolist() == [0, 1]
 
     for temperature in ("0.5", "1.5"):
-        sample = json.loads((repo.path / f"metrics/text_samples/temperature_{temperature}.json").read_text())
+        sample = json.loads((repo.path / f"plots/text/samples/temperature_{temperature}.json").read_text())
         assert sample["temperature"] == float(temperature) and sample["length"] == 40
         for key in ("distinct_2", "distinct_3", "repetition_rate_4", "known_word_share"):
             assert 0 <= sample[key] <= 1

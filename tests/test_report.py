@@ -112,6 +112,10 @@ def test_the_check_sees_outside_requests_and_broken_images(tmp_path):
 
 
 PROJECTS = ["MNIST autoencoder", "Denoising autoencoder", "Text generation", "IMDB sentiment"]
+HEADLINES = [
+    "autoencoder, latent 16: test BCE", "autoencoder, latent 32: test BCE", "autoencoder, latent 64: test BCE",
+    "denoiser: test PSNR (dB)", "character LSTM: test-part loss (nats/char)", "IMDB LSTM: test accuracy", "IMDB LSTM: test F1",
+]
 FRAME_HEIGHT = 900
 
 
@@ -144,8 +148,8 @@ def test_report_opens_on_a_summary_of_every_project_and_loads_offline(tmp_path):
     page = (tmp_path / "report/index.html").read_text()
     assert ("Not drawn, missing from the workspace" in page) == (len(with_data) < len(report.plot_files(pipeline)))
     summary = seen["tables"][0]
-    assert summary["class"] == "summary" and summary["first_column"] == PROJECTS
-    assert summary["header"][:6] == ["project", "headline metric", "value", "baseline", "baseline value", "gain"]
+    assert summary["class"] == "summary" and summary["first_column"] == HEADLINES
+    assert summary["header"] == ["headline", "value", "baseline", "baseline value", "who is ahead", "spread over seeds"]
     assert summary["bottom"] <= FRAME_HEIGHT, "the summary is not on the first screen"
     sources = [source for source, _, _ in seen["images"]]
     assert "plots/plots_sentiment_confusion_matrix_png_workspace.png" in sources
@@ -180,9 +184,9 @@ def test_comparison_of_a_commit_and_an_experiment_loads_offline_side_by_side(tin
     assert_loads_offline(seen, outside)
     assert seen["headings"] == ["Summary", "MNIST autoencoder"]
     summary, *metrics = seen["tables"]
-    assert summary["first_column"] == PROJECTS
-    assert summary["header"] == ["project", "headline metric", "HEAD", "more-epochs", "more-epochs − HEAD"]
-    [scores] = [table for table in metrics if "latent_16.test_loss" in table["first_column"]]
+    assert summary["first_column"] == ["autoencoder, latent 16: test BCE"]
+    assert summary["header"] == ["headline", "HEAD", "more-epochs", "more-epochs − HEAD"]
+    [scores] = [table for table in metrics if "probe_accuracy" in table["first_column"] and "test_ssim" in table["first_column"]][:1]
     assert scores["header"] == ["metric", "HEAD", "more-epochs", "more-epochs − HEAD"]
     # Each revision's picture, and one chart drawing both revisions' results.
     sources = [source for source, _, _ in seen["images"]]
@@ -204,21 +208,50 @@ def test_plot_data_a_clone_has_not_pulled_is_named_with_the_fix(tmp_path, monkey
     assert report.missing_plot_data(pipeline) == ["plots/sentiment/confusion_matrix.png", "plots/train/text"]
 
 
-def test_text_and_sentiment_headlines_name_the_tuned_baseline_and_the_gain():
+def test_headlines_are_the_figures_a_run_has_and_say_who_is_ahead():
     from stages import headlines
 
-    text = headlines.text({"metrics/text.json": {
-        "test_loss": 1.35, "test_bpc": 1.95, "baseline_test_loss": 1.47, "baseline_order": 5, "baseline_discount": 0.85,
-    }})
-    assert (text.value, text.baseline_value, text.gain) == (1.35, 1.47, pytest.approx(0.12))
-    assert text.baseline == "5-gram model (D=0.85, tuned on validation)" and text.seed_key == "metrics/text.json:test_loss"
-    assert "test part" in text.sentence and "0.120 nats/char better than the strongest baseline" in text.sentence
+    metrics = {
+        "metrics/autoencoder/latent_8.json": {"test_loss": 0.15}, "metrics/autoencoder_baseline/pca_8.json": {"test_loss": 0.16},
+        "metrics/text.json": {"test_loss": 1.35}, "metrics/text_baseline.json": {"test_loss": 1.47},
+        "metrics/sentiment.json": {"accuracy": 0.88, "f1": 0.881}, "metrics/sentiment_baseline.json": {"accuracy": 0.9},
+    }
+    found = headlines.headlines(metrics)
+    assert [h.label for h in found] == ["autoencoder, latent 8: test BCE", "character LSTM: test-part loss (nats/char)",
+                                        "IMDB LSTM: test accuracy", "IMDB LSTM: test F1"]
+    text, accuracy = found[1], found[2]
+    assert text.lead(1.35, 1.47) == pytest.approx(0.12)
+    assert text.lead_words(0.12, "the 5-gram model") == "the LSTM is 0.1200 nats/char ahead of the 5-gram model"
+    assert accuracy.lead(0.88, 0.9) == pytest.approx(-2.0)
+    assert accuracy.lead_words(-2.0, "TF-IDF", spread=0.003) == "the LSTM is 2.00 ± 0.30 points behind TF-IDF"
+    tuning = {"plots/sentiment/baseline_grid.csv": [
+        {"max_ngram": "1", "inverse_regularisation": "4.0", "validation_accuracy": "0.9"},
+        {"max_ngram": "2", "inverse_regularisation": "16.0", "validation_accuracy": "0.9"},
+    ]}
+    # Ties go to the first setting, as the baseline stage chooses.
+    assert headlines.baseline_name(accuracy, tuning) == "TF-IDF 1- to 1-grams + logistic regression (C = 4, tuned on validation)"
+    assert headlines.baseline_name(accuracy, {}) == "its baseline"
 
-    scores = {"accuracy": 0.88, "f1": 0.881, "baseline_accuracy": 0.9, "baseline_f1": 0.9, "test_samples": 25000}
-    tuned = {"max_ngram": 2, "inverse_regularisation": 4.0}
-    sentiment = headlines.sentiment({"metrics/sentiment.json": scores, "metrics/sentiment_baseline.json": tuned})
-    assert sentiment.baseline == "TF-IDF 1- to 2-grams + logistic regression (C=4, tuned on validation)"
-    assert sentiment.gain == pytest.approx(-2.0) and "2.0 points worse than the strongest baseline" in sentiment.sentence
-    # Before the baseline stage has run, the project is "not run" rather than a crash.
-    project = next(p for p in headlines.PROJECTS if p.title == "IMDB sentiment")
-    assert project.headline_of({"metrics/sentiment.json": scores}) is headlines.NOT_RUN
+
+def test_a_seed_spread_is_shown_only_beside_the_value_its_seeds_were_queued_from():
+    from stages import headlines
+
+    seeds = {"runs": ["main", "seed-1"], "metrics": {"metrics/text.json:test_loss": {
+        "mean": 1.38, "std": 0.005, "min": 1.375, "max": 1.385, "values": {"main": 1.375, "seed-1": 1.385}}}}
+    assert headlines.spread(headlines.TEXT, 1.375, seeds)["mean"] == 1.38
+    # The text trained on another book, say: the Little Prince's seeds say nothing about it.
+    assert headlines.spread(headlines.TEXT, 2.056, seeds) is None
+    assert headlines.spread(headlines.DENOISER, 17.5, seeds) is None and headlines.spread(headlines.TEXT, 1.375, None) is None
+
+
+def test_revisions_with_other_latent_sizes_are_compared_row_by_row(tiny_experiment, tmp_path):
+    repo = tiny_experiment
+    repo.dvc("exp", "run", "--name", "latent-8", "-S", "autoencoder.latent_sizes=[8,16]", "evaluate_autoencoder")
+    for revisions in (["HEAD", "latent-8"], ["latent-8", "HEAD"], ["HEAD", "latent-8", "more-epochs"]):
+        build_report(repo.path, tmp_path / "report", "--revs", *revisions, env=repo.env)
+        page = (tmp_path / "report/report.md").read_text()
+        summary = page.split("## Summary")[1].split("##")[0]
+        assert "| autoencoder, latent 8: test BCE |" in summary and "| autoencoder, latent 16: test BCE |" in summary
+        # Latent 8 exists in the experiment only: the other revision's cell is empty, not an error.
+        [row] = [line for line in summary.splitlines() if "latent 8" in line]
+        assert row.count("—") >= 1 and any(char.isdigit() for char in row.split("|")[2] + row.split("|")[3])

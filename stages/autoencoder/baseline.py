@@ -52,27 +52,25 @@ def main():
     mean, components = principal_components(x_train, latent_sizes[-1])
     subset = probe.training_subset(y_train, probe_config)
     shown = showcase_indices(y_test)
-    scores = {
-        **metrics.data_source("mnist"),
-        "train_samples": len(x_train),
-        "test_samples": len(x_test),
-        "probe_train_samples": len(subset),
-    }
+    source = metrics.data_source("mnist")
+    print(f"{len(x_train)} training digits, {len(x_test)} test digits, probe trained on {len(subset)}")
     pictures = {}
     for size in latent_sizes:
         basis = components[:size]
         codes_train, codes_test = (x_train[subset] - mean) @ basis.T, (x_test - mean) @ basis.T
         reconstructed = np.clip(codes_test @ basis + mean, 0.0, 1.0)
-        scores[f"pca_{size}"] = {
+        scores = {
+            **source,
             **metrics.image_metrics(x_test, reconstructed),
             "probe_accuracy": probe.accuracy(codes_train, y_train[subset], codes_test, y_test, probe_config),
         }
+        write_json(BASELINE_METRICS / f"pca_{size}.json", scores)
         pictures[f"latent_{size}"] = reconstructed[shown].astype(np.float32)
-        print(f"PCA {size}: {scores[f'pca_{size}']}", flush=True)
-    scores["pixels"] = {"probe_accuracy": probe.accuracy(x_train[subset], y_train[subset], x_test, y_test, probe_config)}
-    print(f"raw pixels: {scores['pixels']} ({time.perf_counter() - started:.1f} s in all)")
+        print(f"PCA {size}: {scores}", flush=True)
+    pixels = {**source, "probe_accuracy": probe.accuracy(x_train[subset], y_train[subset], x_test, y_test, probe_config)}
+    write_json(BASELINE_METRICS / "pixels.json", pixels)
+    print(f"raw pixels: {pixels} ({time.perf_counter() - started:.1f} s in all)")
     save_arrays(BASELINE_PICTURES, **pictures)
-    write_json(BASELINE_METRICS, scores)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,14 @@
 """Stage: score every latent size on the test digits against PCA of the same size (baseline_autoencoder's
 metrics), probe its codes for the digit label, and write the comparison table and the pictures."""
 import argparse
-import json
 from typing import Annotated
 
 import numpy as np
 from pydantic import Field
 
 from stages import metrics, params, plots
-from stages.autoencoder import BASELINE_METRICS, BASELINE_PICTURES, METRICS_FILE, PLOTS_DIR
-from stages.cli import StageError, run
+from stages.autoencoder import BASELINE_METRICS, BASELINE_PICTURES, METRICS_DIR, PLOTS_DIR
+from stages.cli import run
 from stages.mnist import DIGITS, autoencoder_model, autoencoder_stage, probe
 from stages.mnist.digits import showcase_indices
 from stages.mnist.schema import AutoencoderModel
@@ -30,14 +29,8 @@ class Autoencoder(params.Section):
 
 def pca_scores(latent_sizes):
     """{latent size: PCA's scores at that size} from baseline_autoencoder's metrics, and its pixel probe."""
-    try:
-        baseline = json.loads(BASELINE_METRICS.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise StageError(f"{BASELINE_METRICS}: missing (run: dvc repro baseline_autoencoder)") from None
-    missing = [size for size in latent_sizes if f"pca_{size}" not in baseline]
-    if missing:
-        raise StageError(f"{BASELINE_METRICS}: no PCA of latent size {missing} (run: dvc repro baseline_autoencoder)")
-    return {size: baseline[f"pca_{size}"] for size in latent_sizes}, baseline["pixels"]["probe_accuracy"]
+    pca = {size: metrics.read_scores(BASELINE_METRICS / f"pca_{size}.json", "baseline_autoencoder") for size in latent_sizes}
+    return pca, metrics.read_scores(BASELINE_METRICS / "pixels.json", "baseline_autoencoder")["probe_accuracy"]
 
 
 def encoder(model):
@@ -63,8 +56,7 @@ def main():
     x_test, y_test = load_split(DIGITS, "test")
     subset = probe.training_subset(y_train, config.probe)
     shown = showcase_indices(y_test)
-    scores = {**metrics.data_source("mnist"), "test_samples": len(x_test), "probe_train_samples": len(subset),
-              "pixels_probe_accuracy": pixels_accuracy}
+    source = metrics.data_source("mnist")
     table, pictures, code_panels = [], {"original": x_test[shown]}, {}
     for latent_size in latent_sizes:
         model = load_model(autoencoder_model(latent_size), autoencoder_stage(latent_size))
@@ -73,22 +65,16 @@ def main():
         codes_train = codes.predict(x_train[subset], batch_size=1024, verbose=0)
         codes_test = codes.predict(x_test, batch_size=1024, verbose=0)
         result = {
+            **source,
             **metrics.image_metrics(x_test, reconstructed),
             "probe_accuracy": probe.accuracy(codes_train, y_train[subset], codes_test, y_test, config.probe),
         }
+        write_json(METRICS_DIR / f"latent_{latent_size}.json", result)
         reference = pca[latent_size]
-        result |= {
-            "pca_test_loss": reference["test_loss"],
-            "pca_test_psnr": reference["test_psnr"],
-            "pca_probe_accuracy": reference["probe_accuracy"],
-            "loss_gain_over_pca": reference["test_loss"] - result["test_loss"],
-            "psnr_gain_over_pca_db": result["test_psnr"] - reference["test_psnr"],
-        }
-        scores[f"latent_{latent_size}"] = result
         table.append({
             "latent_size": latent_size,
-            **{f"autoencoder_{name}": result[f"test_{name}"] for name in ("loss", "mse", "psnr", "ssim")},
-            **{f"pca_{name}": reference[f"test_{name}"] for name in ("loss", "mse", "psnr", "ssim")},
+            **{f"autoencoder_{name}": result[f"test_{name}"] for name in ("loss", "psnr", "ssim")},
+            **{f"pca_{name}": reference[f"test_{name}"] for name in ("loss", "psnr", "ssim")},
             "autoencoder_probe_accuracy": result["probe_accuracy"],
             "pca_probe_accuracy": reference["probe_accuracy"],
             "pixels_probe_accuracy": pixels_accuracy,
@@ -97,7 +83,6 @@ def main():
         pictures[f"PCA {latent_size}"] = pca_pictures[f"latent_{latent_size}"]
         code_panels[f"latent {latent_size}"] = two_dimensional(codes_test[:CODES_SHOWN])
         print(f"latent {latent_size}: {result}", flush=True)
-    write_json(METRICS_FILE, scores)
     plots.write_table(PLOTS_DIR / "latent_comparison.csv", table)
     plots.image_rows(pictures, PLOTS_DIR / "reconstructions.png")
     plots.scatter_panels(

@@ -8,7 +8,9 @@ MODEL_STAGE = "train_denoiser"
 TRAINING_LOG = TRAINING_LOGS / "denoiser"
 METRICS_FILE = METRICS / "denoiser.json"
 PLOTS_DIR = PLOTS / "denoiser"
-# The classical filters (stage baseline_denoiser): their metrics, and the best one's robustness curve and
-# its output for the digits the denoising picture shows.
+# The classical filters (stage baseline_denoiser): the best one's metrics (every filter's are a plot),
+# and its name, robustness curve and output for the digits the denoising picture shows.
 BASELINE_METRICS = METRICS / "denoiser_baseline.json"
 BASELINE_CURVE = BASELINES / "denoiser.npz"
+# Every filter with its chosen parameter, validation and test scores (a plot).
+FILTERS_TABLE = PLOTS_DIR / "filters.csv"

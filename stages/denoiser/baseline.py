@@ -12,9 +12,9 @@ from typing import Annotated
 import numpy as np
 from pydantic import ConfigDict, Field
 
-from stages import metrics, params
+from stages import metrics, params, plots
 from stages.cli import StageError, run
-from stages.denoiser import BASELINE_CURVE, BASELINE_METRICS, NOISY_DIGITS
+from stages.denoiser import BASELINE_CURVE, BASELINE_METRICS, FILTERS_TABLE, NOISY_DIGITS
 from stages.denoiser.noise import Noise, noise_levels
 from stages.mnist import DIGITS, IMAGE_SIDE, PIXELS
 from stages.mnist.digits import showcase_indices
@@ -116,37 +116,35 @@ def main():
     noisy_test, _ = load_split(NOISY_DIGITS, "test")
     grids = {name: getattr(config, f"{name}_{parameter}") for name, (parameter, _) in FILTERS.items()}
 
-    scores = {
-        **metrics.data_source("mnist"),
-        "noise_std": noise.std,
-        "validation_samples": len(x_validation),
-        "test_samples": len(x_test),
-    }
+    print(f"parameters chosen on {len(x_validation)} validation digits, scored on {len(x_test)} test digits")
+    rows, chosen = {}, {}
     for name, (parameter, make_filter) in FILTERS.items():
         started = time.perf_counter()
-        value, tried = choose(make_filter, grids[name], noisy_validation, x_validation)
-        scores[name] = {
-            parameter: value,
-            "validation_psnr": tried[value],
-            **metrics.image_metrics(x_test, denoise(make_filter, value, noisy_test)),
+        chosen[name], tried = choose(make_filter, grids[name], noisy_validation, x_validation)
+        rows[name] = {
+            "filter": name.replace("_", " "),
+            "parameter": f"{parameter.replace('_', ' ')} {chosen[name]:g}",
+            "validation_psnr": tried[chosen[name]],
+            **metrics.image_metrics(x_test, denoise(make_filter, chosen[name], noisy_test)),
         }
-        print(f"{name}: {parameter} {value} (validation PSNR {', '.join(f'{v}: {p:.2f}' for v, p in tried.items())}); "
-              f"test PSNR {scores[name]['test_psnr']:.2f} dB, {time.perf_counter() - started:.1f} s", flush=True)
+        print(f"{name}: {parameter} {chosen[name]} (validation PSNR {', '.join(f'{v}: {p:.2f}' for v, p in tried.items())}); "
+              f"test PSNR {rows[name]['test_psnr']:.2f} dB, {time.perf_counter() - started:.1f} s", flush=True)
 
     # The best filter, like each one's parameter, is chosen on the validation digits.
-    best = max(FILTERS, key=lambda name: scores[name]["validation_psnr"])
+    best = max(FILTERS, key=lambda name: rows[name]["validation_psnr"])
     parameter, make_filter = FILTERS[best]
-    value = scores[best][parameter]
-    scores |= {"best": best, "best_test_psnr": scores[best]["test_psnr"], "best_test_loss": scores[best]["test_loss"]}
+    value = chosen[best]
     started = time.perf_counter()
     curve = [metrics.psnr(x_test, denoise(make_filter, value, noisy)) for _, noisy in
              noise_levels(x_test, stds, noise.clip, noise.seed)]
     print(f"best: {best} ({parameter} {value}); robustness curve at {len(stds)} noise levels, "
           f"{time.perf_counter() - started:.1f} s", flush=True)
     shown = showcase_indices(y_test)
-    save_arrays(BASELINE_CURVE, stds=np.asarray(stds), psnr=np.asarray(curve),
+    save_arrays(BASELINE_CURVE, best=np.asarray(rows[best]["filter"]), stds=np.asarray(stds), psnr=np.asarray(curve),
                 showcase=denoise(make_filter, value, noisy_test[shown]))
-    write_json(BASELINE_METRICS, scores)
+    plots.write_table(FILTERS_TABLE, list(rows.values()))
+    write_json(BASELINE_METRICS, {**metrics.data_source("mnist"), **{
+        key: rows[best][key] for key in ("test_loss", "test_psnr", "test_ssim")}})
 
 
 if __name__ == "__main__":

@@ -15,15 +15,12 @@ from stages.outputs import load_arrays, load_model, load_split, write_json
 
 
 def classical_filters(stds):
-    """baseline_denoiser's metrics and its best filter's (robustness PSNRs, denoised showcase digits)."""
-    try:
-        scores = json.loads(BASELINE_METRICS.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise StageError(f"{BASELINE_METRICS}: missing (run: dvc repro baseline_denoiser)") from None
+    """baseline_denoiser's metrics and its best filter's (name, robustness PSNRs, denoised showcase digits)."""
+    scores = metrics.read_scores(BASELINE_METRICS, "baseline_denoiser")
     curve = load_arrays(BASELINE_CURVE)
     if curve["stds"].tolist() != list(stds):
         raise StageError(f"{BASELINE_CURVE}: made for other denoiser.robustness_stds (run: dvc repro baseline_denoiser)")
-    return scores, curve["psnr"], curve["showcase"]
+    return scores, str(curve["best"]), curve["psnr"], curve["showcase"]
 
 
 def main():
@@ -39,30 +36,19 @@ def main():
             f"{baseline_path}: missing; denoiser.latent_size {config.latent_size} must be one of autoencoder.latent_sizes"
         )
     baseline = load_model(baseline_path, autoencoder_stage(config.latent_size))
-    filters, filter_curve, filter_showcase = classical_filters(config.robustness_stds)
-    best = filters["best"]
-
+    best_filter, best, filter_curve, filter_showcase = classical_filters(config.robustness_stds)
     denoised = denoiser.predict(x_noisy, batch_size=1024, verbose=0)
     reconstructed = baseline.predict(x_noisy, batch_size=1024, verbose=0)
-    scores = {
-        **metrics.data_source("mnist"),
-        "noise_std": noise.std,
-        **metrics.image_metrics(x_test, denoised, "test"),
-        **metrics.image_metrics(x_test, reconstructed, "plain_autoencoder"),
-        **metrics.image_metrics(x_test, x_noisy, "noisy"),
-    }
-    scores |= {
-        "best_filter": best,
-        "best_filter_psnr": filters[best]["test_psnr"],
-        "best_filter_loss": filters[best]["test_loss"],
-        "psnr_gain_over_best_filter_db": scores["test_psnr"] - filters[best]["test_psnr"],
-        "psnr_gain_over_noisy_db": scores["test_psnr"] - scores["noisy_psnr"],
-        "psnr_gain_over_plain_autoencoder_db": scores["test_psnr"] - scores["plain_autoencoder_psnr"],
-        "loss_gain_over_plain_autoencoder": scores["plain_autoencoder_loss"] - scores["test_loss"],
-    }
+    scores = {**metrics.data_source("mnist"), **metrics.image_metrics(x_test, denoised)}
     write_json(METRICS_FILE, scores)
     print(json.dumps(scores, indent=2))
-
+    # The same figures for what the denoiser is measured against, on the same noisy test digits.
+    plots.write_table(PLOTS_DIR / "inputs.csv", [
+        {"input": "noisy input", **metrics.image_metrics(x_test, x_noisy)},
+        {"input": f"best filter ({best})", **{key: best_filter[key] for key in scores if key.startswith("test_")}},
+        {"input": f"plain autoencoder {config.latent_size}", **metrics.image_metrics(x_test, reconstructed)},
+        {"input": "denoiser", **{key: scores[key] for key in scores if key.startswith("test_")}},
+    ])
     shown = showcase_indices(y_test)
     plots.image_rows(
         {

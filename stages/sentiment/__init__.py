@@ -18,3 +18,5 @@ TRAINING_LOG = TRAINING_LOGS / "sentiment"
 METRICS_FILE = METRICS / "sentiment.json"
 BASELINE_METRICS = METRICS / "sentiment_baseline.json"
 PLOTS_DIR = PLOTS / "sentiment"
+# The baseline's validation accuracy at every n-gram range and C it tried (a plot).
+BASELINE_GRID = PLOTS_DIR / "baseline_grid.csv"

@@ -1,4 +1,4 @@
-"""Stage: score the LSTM on the test reviews beside the TF-IDF baseline's scores; write metrics, the confusion matrix and curves."""
+"""Stage: score the LSTM on the test reviews; write metrics, the confusion matrix and curves."""
 import argparse
 import json
 
@@ -8,7 +8,7 @@ from sklearn.metrics import confusion_matrix, precision_recall_curve, roc_curve
 from stages import metrics, params, plots
 from stages.cli import run
 from stages.outputs import load_model, load_split, write_json
-from stages.sentiment import BASELINE_METRICS, METRICS_FILE, MODEL, MODEL_STAGE, PLOTS_DIR, SEQUENCES
+from stages.sentiment import METRICS_FILE, MODEL, MODEL_STAGE, PLOTS_DIR, SEQUENCES
 from stages.sentiment.batches import predict
 from stages.sentiment.decision import Decision
 
@@ -17,19 +17,9 @@ def main():
     argparse.ArgumentParser(description=__doc__).parse_args()
     config = params.load("sentiment.evaluate", Decision)
     x_test, y_test = load_split(SEQUENCES, "test")
-    baseline = metrics.baseline_scores(BASELINE_METRICS, "baseline_sentiment", test_samples=len(y_test))
     model = load_model(MODEL, MODEL_STAGE)
     probabilities = predict(model, x_test)
-    lstm = metrics.binary_classification(y_test, probabilities, config.threshold)
-    scores = {
-        **metrics.data_source("imdb"),
-        "test_samples": len(y_test),
-        "threshold": config.threshold,
-        **lstm,
-        **{f"baseline_{key}": baseline[key] for key in ("accuracy", "precision", "recall", "f1", "roc_auc")},
-        "accuracy_gain_over_baseline": lstm["accuracy"] - baseline["accuracy"],
-        "f1_gain_over_baseline": lstm["f1"] - baseline["f1"],
-    }
+    scores = {**metrics.data_source("imdb"), **metrics.binary_classification(y_test, probabilities, config.threshold)}
     write_json(METRICS_FILE, scores)
     print(json.dumps(scores, indent=2))
 

@@ -5,7 +5,7 @@ import json
 from stages import params
 from stages.cli import StageError, run
 from stages.outputs import load_model, write_json, write_text
-from stages.text import CORPUS_SUMMARY, MODEL, MODEL_STAGE, SAMPLE_METRICS, SAMPLES, TRAIN_TEXT, VOCABULARY
+from stages.text import CORPUS_SUMMARY, MODEL, MODEL_STAGE, SAMPLES, TRAIN_TEXT, VOCABULARY
 from stages.text.continuation import continue_text
 from stages.text.corpus import load_vocabulary
 from stages.text.sampling import Generation, sample_metrics, words
@@ -43,7 +43,7 @@ def main():
         **sample_metrics(sample, training_words),
         "sample_log_likelihood": log_likelihood,
     }
-    write_json(SAMPLE_METRICS / f"temperature_{argument}.json", scores)
+    write_json(SAMPLES / f"temperature_{argument}.json", scores)
     write_text(SAMPLES / f"temperature_{argument}.txt", seed + sample + "\n")
     print(f"temperature {temperature}: {scores}\n{seed}{sample}")
 

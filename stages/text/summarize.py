@@ -5,7 +5,7 @@ import json
 from stages import params, plots
 from stages.cli import StageError, run
 from stages.outputs import write_text
-from stages.text import PLOTS_DIR, SAMPLE_METRICS, SAMPLES
+from stages.text import PLOTS_DIR, SAMPLES
 from stages.text.sampling import RATIOS, Generation
 
 
@@ -13,12 +13,12 @@ def main():
     argparse.ArgumentParser(description=__doc__).parse_args()
     config = params.load("text.generate", Generation)
     found = {}
-    for path in sorted(SAMPLE_METRICS.glob("temperature_*.json")):
+    for path in sorted(SAMPLES.glob("temperature_*.json")):
         scores = json.loads(path.read_text(encoding="utf-8"))
         found[scores["temperature"]] = (scores, SAMPLES / f"{path.stem}.txt")
     missing = [t for t in config.temperatures if t not in found]
     if missing:
-        raise StageError(f"{SAMPLE_METRICS}: no sample for temperatures {missing} (run dvc repro)")
+        raise StageError(f"{SAMPLES}: no sample for temperatures {missing} (run dvc repro)")
     rows = [{"temperature": t, **{key: found[t][0][key] for key in [*RATIOS, "sample_log_likelihood"]}}
             for t in sorted(config.temperatures)]
     plots.write_table(PLOTS_DIR / "temperature_metrics.csv", rows)
