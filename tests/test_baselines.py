@@ -3,10 +3,22 @@ import numpy as np
 import pytest
 
 from stages import metrics
+from stages.cli import StageError
 from stages.denoiser import baseline
 from stages.mnist import probe
 
-SETTINGS = probe.Probe(train_samples=50, inverse_regularisation=1.0, max_iter=200, tolerance=1e-4, seed=3)
+SETTINGS = probe.Probe(train_samples=50, inverse_regularisations=[1.0], max_iter=200, tolerance=1e-4, seed=3)
+
+
+def labelled_features(separation, seed=0):
+    """(train, validation, test) features of 200 samples each, the one-hot label `separation` noise stds
+    apart from unit noise, at a scale of 1000 (standardisation makes the scale irrelevant); and their labels."""
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 10, 600)
+    noise = rng.normal(size=(600, 10))
+    features = 1000 * (noise + separation * np.eye(10)[labels])
+    thirds = [slice(0, 200), slice(200, 400), slice(400, 600)]
+    return [features[part] for part in thirds], [labels[part] for part in thirds]
 
 
 def test_the_probe_subset_is_seeded_sorted_and_capped_at_the_training_digits():
@@ -19,15 +31,37 @@ def test_the_probe_subset_is_seeded_sorted_and_capped_at_the_training_digits():
 
 
 def test_the_probe_reads_a_label_out_of_informative_features_and_not_out_of_noise():
-    rng = np.random.default_rng(0)
-    labels = rng.integers(0, 10, 400)
-    noise = rng.normal(size=(400, 10))
-    # The one-hot label, 4 noise stds apart, at a scale of 1000: standardisation makes the scale irrelevant.
-    informative = 1000 * (noise + 4 * np.eye(10)[labels])
-    train, test = slice(0, 200), slice(200, 400)
-    good = probe.accuracy(informative[train], labels[train], informative[test], labels[test], SETTINGS)
-    chance = probe.accuracy(noise[train], labels[train], noise[test], labels[test], SETTINGS)
-    assert good > 0.9 and chance < 0.25
+    features, labels = labelled_features(4)
+    good = probe.scores(features, labels, SETTINGS)
+    chance = probe.scores(labelled_features(0)[0], labels, SETTINGS)
+    assert good["probe_accuracy"] > 0.9 and good["probe_val_accuracy"] > 0.9
+    assert chance["probe_accuracy"] < 0.25
+
+
+def test_the_probe_keeps_the_c_most_accurate_on_validation_and_scores_the_test_digits_with_it():
+    features, labels = labelled_features(4)
+    # C 1e-6 leaves little but the intercepts: about the majority class, far below C 1's read-out.
+    for grid in ([1e-6, 1.0], [1.0, 1e-6]):
+        chosen = probe.scores(features, labels, SETTINGS.model_copy(update={"inverse_regularisations": grid}))
+        model = probe.fit(features[0], labels[0], 1.0, SETTINGS)
+        assert chosen == {
+            "probe_c": 1.0,
+            "probe_val_accuracy": model.score(features[1], labels[1]),
+            "probe_accuracy": model.score(features[2], labels[2]),
+        }
+
+
+def test_validation_ties_go_to_the_first_c():
+    # 12 noise stds apart, every C above the smallest reads every validation digit right.
+    features, labels = labelled_features(12)
+    chosen = probe.scores(features, labels, SETTINGS.model_copy(update={"inverse_regularisations": [1e-6, 2.0, 1.0]}))
+    assert chosen["probe_c"] == 2.0 and chosen["probe_val_accuracy"] == 1.0
+
+
+def test_a_fit_that_stops_short_of_the_tolerance_stops_the_stage():
+    features, labels = labelled_features(4)
+    with pytest.raises(StageError, match=r"autoencoder\.probe: at C 1 on 10 features, lbfgs failed to converge after 1 "):
+        probe.scores(features, labels, SETTINGS.model_copy(update={"max_iter": 1}))
 
 
 def test_choose_keeps_the_value_with_the_best_validation_psnr():

@@ -22,7 +22,7 @@ def write(tmp_path, data):
 
 def autoencoder(**changes):
     train = {"epochs": 5, "batch_size": 32, "learning_rate": 0.001, "learning_rate_schedule": "constant", "patience": 2, "seed": 1}
-    probe = {"train_samples": 100, "inverse_regularisation": 1.0, "max_iter": 100, "tolerance": 0.001, "seed": 0}
+    probe = {"train_samples": 100, "inverse_regularisations": [0.1, 1.0], "max_iter": 100, "tolerance": 0.001, "seed": 0}
     section = {"latent_sizes": [4, 8], "model": {"encoder_activation": "linear"}, "train": train, "probe": probe}
     for key, value in changes.items():
         (train if key in train else section)[key] = value
@@ -42,6 +42,10 @@ def test_the_baselines_read_only_their_own_keys_and_name_a_bad_one(tmp_path):
     data = autoencoder()
     del data["autoencoder"]["train"]  # the trainers' keys: the PCA stage does not read them
     assert params.load("autoencoder", Baseline, write(tmp_path, data)).latent_sizes == [4, 8]
+    data["autoencoder"]["probe"]["inverse_regularisations"] = [1.0, 1.0]
+    with pytest.raises(StageError, match=r"autoencoder\.probe\.inverse_regularisations: Value error, values must be distinct"):
+        params.load("autoencoder", Baseline, write(tmp_path, data))
+    data["autoencoder"]["probe"]["inverse_regularisations"] = [1.0]
     data["autoencoder"]["probe"]["train_samples"] = "many"
     with pytest.raises(StageError, match=r"autoencoder\.probe\.train_samples: Input should be a valid integer"):
         params.load("autoencoder", Baseline, write(tmp_path, data))

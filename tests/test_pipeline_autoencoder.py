@@ -1,14 +1,17 @@
 """End to end: the autoencoder stages under `dvc repro` on a synthetic mirror, and their caching."""
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 TINY = {
     "autoencoder.latent_sizes": [4, 32],  # 32: the size the documents' commands name
     "autoencoder.train.epochs": 2,
     "autoencoder.train.batch_size": 64,
 }
+GRID = yaml.safe_load(open(Path(__file__).parents[1] / "params.yaml"))["autoencoder"]["probe"]["inverse_regularisations"]
 AUTOENCODER_STAGES = {
     "download@mnist",
     "preprocess_mnist",
@@ -35,14 +38,17 @@ def test_autoencoder_pipeline_runs_caches_and_reruns_exactly_what_changed(tiny_p
     pixels = json.loads((metrics / "autoencoder_baseline/pixels.json").read_text())
     for latent in (4, 32):
         result, reference = scores[latent], pca[latent]
-        assert set(result) == set(reference) == {"data_source", "test_loss", "test_psnr", "test_ssim", "probe_accuracy"}
+        assert set(result) == set(reference) == {
+            "data_source", "test_loss", "test_psnr", "test_ssim", "probe_c", "probe_val_accuracy", "probe_accuracy"}
+        # Each row's C is chosen on the 30 validation digits, from the grid.
+        assert result["probe_c"] in GRID and reference["probe_c"] in GRID and 0 < result["probe_val_accuracy"] <= 1
         assert result["data_source"] == "mirror"
         assert 0 < result["test_loss"] < 0.7 and result["test_psnr"] > 0
         assert 0 < reference["test_loss"] < 0.7 and 0 < reference["test_ssim"] <= 1 and reference["test_psnr"] > 0
         # The synthetic classes are bars at ten heights: a linear read-out finds them far above chance (0.1).
         assert reference["probe_accuracy"] > 0.5 and 0 < result["probe_accuracy"] <= 1
     assert pca[32]["test_psnr"] >= pca[4]["test_psnr"]
-    assert pixels["probe_accuracy"] > 0.5
+    assert pixels["probe_accuracy"] > 0.5 and pixels["probe_c"] in GRID
     table = pd.read_csv(repo.path / "plots/autoencoder/latent_comparison.csv")
     assert table["latent_size"].tolist() == [4, 32]
     assert table["pca_loss"].tolist() == [pca[4]["test_loss"], pca[32]["test_loss"]]

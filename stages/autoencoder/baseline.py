@@ -46,28 +46,27 @@ def main():
     config = params.load("autoencoder", Baseline)
     latent_sizes, probe_config = sorted(config.latent_sizes), config.probe
     x_train, y_train = load_split(DIGITS, "train")
+    x_validation, y_validation = load_split(DIGITS, "validation")
     x_test, y_test = load_split(DIGITS, "test")
     started = time.perf_counter()
     # The first k principal components are PCA with k components: one fit serves every size.
     mean, components = principal_components(x_train, latent_sizes[-1])
     subset = probe.training_subset(y_train, probe_config)
+    probe_digits, probe_labels = (x_train[subset], x_validation, x_test), (y_train[subset], y_validation, y_test)
     shown = showcase_indices(y_test)
     source = metrics.data_source("mnist")
-    print(f"{len(x_train)} training digits, {len(x_test)} test digits, probe trained on {len(subset)}")
+    print(f"{len(x_train)} training digits, {len(x_test)} test digits; the probe learns from {len(subset)} and "
+          f"chooses its C on {len(x_validation)} validation digits")
     pictures = {}
     for size in latent_sizes:
         basis = components[:size]
-        codes_train, codes_test = (x_train[subset] - mean) @ basis.T, (x_test - mean) @ basis.T
-        reconstructed = np.clip(codes_test @ basis + mean, 0.0, 1.0)
-        scores = {
-            **source,
-            **metrics.image_metrics(x_test, reconstructed),
-            "probe_accuracy": probe.accuracy(codes_train, y_train[subset], codes_test, y_test, probe_config),
-        }
+        codes = [(digits - mean) @ basis.T for digits in probe_digits]
+        reconstructed = np.clip(codes[-1] @ basis + mean, 0.0, 1.0)
+        scores = {**source, **metrics.image_metrics(x_test, reconstructed), **probe.scores(codes, probe_labels, probe_config)}
         write_json(BASELINE_METRICS / f"pca_{size}.json", scores)
         pictures[f"latent_{size}"] = reconstructed[shown].astype(np.float32)
         print(f"PCA {size}: {scores}", flush=True)
-    pixels = {**source, "probe_accuracy": probe.accuracy(x_train[subset], y_train[subset], x_test, y_test, probe_config)}
+    pixels = {**source, **probe.scores(probe_digits, probe_labels, probe_config)}
     write_json(BASELINE_METRICS / "pixels.json", pixels)
     print(f"raw pixels: {pixels} ({time.perf_counter() - started:.1f} s in all)")
     save_arrays(BASELINE_PICTURES, **pictures)

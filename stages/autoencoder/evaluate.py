@@ -53,22 +53,19 @@ def main():
     pca, pixels_accuracy = pca_scores(latent_sizes)
     pca_pictures = load_arrays(BASELINE_PICTURES)
     x_train, y_train = load_split(DIGITS, "train")
+    x_validation, y_validation = load_split(DIGITS, "validation")
     x_test, y_test = load_split(DIGITS, "test")
     subset = probe.training_subset(y_train, config.probe)
+    probe_digits, probe_labels = (x_train[subset], x_validation, x_test), (y_train[subset], y_validation, y_test)
     shown = showcase_indices(y_test)
     source = metrics.data_source("mnist")
     table, pictures, code_panels = [], {"original": x_test[shown]}, {}
     for latent_size in latent_sizes:
         model = load_model(autoencoder_model(latent_size), autoencoder_stage(latent_size))
         reconstructed = model.predict(x_test, batch_size=1024, verbose=0)
-        codes = encoder(model)
-        codes_train = codes.predict(x_train[subset], batch_size=1024, verbose=0)
-        codes_test = codes.predict(x_test, batch_size=1024, verbose=0)
-        result = {
-            **source,
-            **metrics.image_metrics(x_test, reconstructed),
-            "probe_accuracy": probe.accuracy(codes_train, y_train[subset], codes_test, y_test, config.probe),
-        }
+        encode = encoder(model)
+        codes = [encode.predict(digits, batch_size=1024, verbose=0) for digits in probe_digits]
+        result = {**source, **metrics.image_metrics(x_test, reconstructed), **probe.scores(codes, probe_labels, config.probe)}
         write_json(METRICS_DIR / f"latent_{latent_size}.json", result)
         reference = pca[latent_size]
         table.append({
@@ -81,7 +78,7 @@ def main():
         })
         pictures[f"AE {latent_size}"] = reconstructed[shown]
         pictures[f"PCA {latent_size}"] = pca_pictures[f"latent_{latent_size}"]
-        code_panels[f"latent {latent_size}"] = two_dimensional(codes_test[:CODES_SHOWN])
+        code_panels[f"latent {latent_size}"] = two_dimensional(codes[-1][:CODES_SHOWN])
         print(f"latent {latent_size}: {result}", flush=True)
     plots.write_table(PLOTS_DIR / "latent_comparison.csv", table)
     plots.image_rows(pictures, PLOTS_DIR / "reconstructions.png")
