@@ -26,7 +26,7 @@ def main():
     settings = params.load("sentiment.train", SentimentTraining)
     training.seed_everything(settings.seed)
     vocabulary = load_vocabulary(VOCABULARY)
-    # Halving the rate after each epoch lets epochs 2-3 refine instead of overfitting (RESULTS.md).
+    # Halving the rate after each epoch lets the later epochs refine instead of overfitting (docs/tuning-log.md).
     schedule = keras.callbacks.LearningRateScheduler(
         lambda epoch: settings.learning_rate * settings.learning_rate_decay**epoch
     )
