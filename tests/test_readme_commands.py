@@ -116,7 +116,8 @@ def check_command(repo, command, comment, shown, scratch):
 def test_what_an_epochs_change_reruns_is_what_the_readme_says(tiny_run):
     sentence = re.search(r"Changing `autoencoder.train.epochs` re-runs (.*?); MNIST", (ROOT / "README.md").read_text(),
                          re.DOTALL).group(1)
-    claimed = {"train_autoencoder", "evaluate_autoencoder", "export_autoencoder", "evaluate_denoiser"}
+    claimed = {"train_autoencoder", "evaluate_autoencoder", "curves_autoencoder", "export_autoencoder",
+               "evaluate_denoiser"}
     assert all(f"`{stage}" in sentence for stage in claimed)
     assert tiny_run.stale() == set()  # first, before the commands below change the workspace
     epochs = yaml.safe_load((tiny_run.path / "params.yaml").read_text())["autoencoder"]["train"]["epochs"]

@@ -8,6 +8,8 @@ BASELINE_METRICS = METRICS / "autoencoder_baseline"
 # PCA's reconstructions of the digits the reconstructions picture shows, one array per latent size.
 BASELINE_PICTURES = BASELINES / "autoencoder.npz"
 PLOTS_DIR = PLOTS / "autoencoder"
+# Every latent size's DVCLive training curves in one table (stage curves_autoencoder), in git like the other plot data.
+TRAINING_CURVES = PLOTS / "autoencoder_training.csv"
 
 
 def training_log(latent_size):
