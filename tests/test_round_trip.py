@@ -1,0 +1,74 @@
+"""The DVC loop's way back: after `dvc exp run -S` experiments that add a value to a matrix list (a latent size,
+temperatures), README.md's commands back to the committed baseline, run as written, leave the committed tiny run
+exactly as it was: git and DVC see no change, every file has its committed bytes and no other file is left, and
+`dvc metrics show` and `dvc plots show` read nothing of the experiments."""
+import hashlib
+import json
+import re
+
+from conftest import ROOT
+
+# Each experiment, and a file it makes that the committed tiny run does not have (latent sizes 4 and 32,
+# temperatures 0.5 and 1.5).
+EXPERIMENTS = {
+    "autoencoder.latent_sizes=[8,16,32,64]": "data/models/autoencoder/latent_8.keras",
+    "text.generate.temperatures=[0.2,0.5,1.0,1.5]": "metrics/text_samples/temperature_0.2.json",
+}
+
+
+def revert_commands():
+    """The commands of README.md's block after "Back to the committed baseline:", their comments cut off."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"Back to the committed baseline.*?\n```bash\n(.*?)^```", readme, re.DOTALL | re.MULTILINE)
+    assert block, "README.md has no bash block after 'Back to the committed baseline'"
+    return [line.split("  # ")[0].strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+def files(repo):
+    """{path: sha256} of every file of the workspace but git's and DVC's own folders and Python's byte code."""
+    return {
+        path.relative_to(repo.path).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in repo.path.rglob("*")
+        if path.is_file() and not {".git", ".dvc", "__pycache__"} & set(path.relative_to(repo.path).parts)
+    }
+
+
+def shown(repo, scratch):
+    """What `dvc metrics show --json` and `dvc plots show --json` (its page written outside the repository) read."""
+    metrics = json.loads(repo.dvc("metrics", "show", "--json"))
+    plots = json.loads(repo.dvc("plots", "show", "--json", "-o", str(scratch)))
+    return metrics, plots
+
+
+def test_the_readme_commands_go_back_to_the_committed_run_after_matrix_experiments(trained_repo, tmp_path):
+    repo = trained_repo
+    commands = revert_commands()
+    assert commands and any(command.startswith("git clean") for command in commands)
+    before, results = files(repo), shown(repo, tmp_path / "plots")
+    assert repo.git("status", "--porcelain") == "" and repo.stale() == set()
+
+    for change, made in EXPERIMENTS.items():
+        repo.dvc("exp", "run", "-S", change)
+        assert (repo.path / made).is_file()
+        for command in commands:
+            repo.run("bash", "-c", command)
+
+        assert repo.git("status", "--porcelain") == "", change
+        assert repo.stale() == set(), change
+        after = files(repo)
+        assert sorted(after.keys() - before.keys()) == [], change  # no file of the experiment is left
+        assert sorted(before.keys() - after.keys()) == [], change  # nothing committed is deleted
+        assert [path for path in before if after[path] != before[path]] == [], change
+        assert shown(repo, tmp_path / "plots") == results, change
+
+
+def test_no_stage_reads_the_gitignore_files_dvc_writes(trained_repo):
+    """DVC appends an entry to the .gitignore beside each new output; a stage that reads the whole folder
+    (evaluate_autoencoder: data/models/autoencoder, curves_autoencoder: plots/train/autoencoder) must not change."""
+    repo = trained_repo
+    written = [name for name in repo.git("ls-files", "*.gitignore").split() if name.startswith(("data/", "plots/"))]
+    assert "data/models/autoencoder/.gitignore" in written and "plots/train/autoencoder/.gitignore" in written
+    for name in written:
+        with open(repo.path / name, "a", encoding="utf-8") as gitignore:
+            gitignore.write("/latent_8.keras\n")
+    assert repo.stale() == set()
