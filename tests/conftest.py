@@ -106,7 +106,6 @@ class Repo:
             **os.environ,
             "DATA_MIRROR": str(mirror),
             "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}",
-            "TF_CPP_MIN_LOG_LEVEL": "2",
         }
 
     def run(self, *command, timeout=None):

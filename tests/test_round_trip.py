@@ -12,7 +12,7 @@ from conftest import ROOT
 # temperatures 0.5 and 1.5).
 EXPERIMENTS = {
     "autoencoder.latent_sizes=[8,16,32,64]": "data/models/autoencoder/latent_8.keras",
-    "text.generate.temperatures=[0.2,0.5,1.0,1.5]": "metrics/text_samples/temperature_0.2.json",
+    "text.generate.temperatures=[0.2,0.5,1.0,1.5]": "plots/text/samples/temperature_0.2.json",
 }
 
 
