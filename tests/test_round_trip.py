@@ -19,7 +19,7 @@ EXPERIMENTS = {
 def revert_commands():
     """The commands of README.md's block after "Back to the committed baseline:", their comments cut off."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"Back to the committed baseline.*?\n```bash\n(.*?)^```", readme, re.DOTALL | re.MULTILINE)
+    block = re.search(r"Back to the\s+committed baseline.*?\n```bash\n(.*?)^```", readme, re.DOTALL | re.MULTILINE)
     assert block, "README.md has no bash block after 'Back to the committed baseline'"
     return [line.split("  # ")[0].strip() for line in block.group(1).splitlines() if line.strip()]
 
