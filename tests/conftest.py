@@ -227,16 +227,17 @@ def build_tiny_pipeline(root):
 
 
 def build_tiny_experiment(root):
-    """A tiny autoencoder run (latent 16, 2 epochs), committed, and one DVC experiment on it, `more-epochs`
-    (3 epochs)."""
+    """A tiny autoencoder run (latent 16, 2 epochs: its evaluation and training curves), committed, and one DVC
+    experiment on it, `more-epochs` (3 epochs)."""
     from test_pipeline_autoencoder import TINY
 
     repo = scratch_repo(root / "repo", make_mirror(root / "mirror"))
     repo.set_params({**TINY, "autoencoder.latent_sizes": [16]})
-    repo.repro("evaluate_autoencoder")
+    repo.repro("evaluate_autoencoder", "curves_autoencoder")
     repo.git("add", "-A")
     repo.git("commit", "-qm", "tiny run")
-    repo.dvc("exp", "run", "--name", "more-epochs", "-S", "autoencoder.train.epochs=3", "evaluate_autoencoder")
+    repo.dvc("exp", "run", "--name", "more-epochs", "-S", "autoencoder.train.epochs=3", "evaluate_autoencoder",
+             "curves_autoencoder")
 
 
 # The scratch runs that a test run makes once, whichever pytest-xdist worker needs them: fixture name -> builder,
