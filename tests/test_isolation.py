@@ -51,10 +51,13 @@ def test_editing_one_project_reruns_only_that_project(tiny_pipeline, trained_rep
         "train_autoencoder@4",
         "train_autoencoder@32",
         "train_denoiser",
+        "curves_autoencoder",
         "evaluate_autoencoder",
+        "baseline_denoiser",
         "evaluate_denoiser",
         "baseline_text",
         "evaluate_text",
         "generate_text_summary",
+        "baseline_sentiment",
         "evaluate_sentiment",
     }

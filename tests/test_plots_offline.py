@@ -116,10 +116,10 @@ def test_without_the_offline_template_dvc_draws_its_own_page(tiny_experiment, tm
     repo = tiny_experiment
     assert not (repo.path / ".dvc/plots.html").exists() and "html_template" not in (repo.path / ".dvc/config").read_text()
     repo.dvc("plots", "show", "-o", str(tmp_path / "show"))
-    page = (tmp_path / "show/index.html").read_text()
-    assert "cdn.jsdelivr.net" in page or "vega" in page.lower()
+    # DVC's own page loads Vega, Vega-Lite and Vega-Embed from a CDN.
+    assert 'src="https://' in (tmp_path / "show/index.html").read_text().replace("src = ", "src=")
 
     repo.run(str(VENV_BIN / "python"), "-m", "stages.plots_page")
     assert "html_template = plots.html" in (repo.path / ".dvc/config.local").read_text()
     repo.dvc("plots", "show", "-o", str(tmp_path / "offline"))
-    assert "https://" not in re.sub(r"<script>.*?</script>", "", (tmp_path / "offline/index.html").read_text(), flags=re.S)
+    assert 'src="https://' not in (tmp_path / "offline/index.html").read_text().replace("src = ", "src=")
