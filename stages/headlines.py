@@ -32,10 +32,16 @@ class Headline:
         """How far `value` is ahead of `baseline`, in the headline's unit (negative: behind it)."""
         return self.scale * (value - baseline if self.higher_is_better else baseline - value)
 
+    @property
+    def value_digits(self):
+        """Digits of the metric itself: a scaled unit (points of accuracy) shows two more."""
+        return self.digits if self.scale == 1 else self.digits + 2
+
     def lead_words(self, lead, baseline_name, spread=None):
-        """"the denoiser is 3.31 dB ahead of the median filter (size 3)", with ± spread when given."""
+        """"the denoiser is 3.31 dB ahead of the median filter", with ± spread when given; the baseline's name
+        without its setting in parentheses."""
         amount = f"{abs(lead):.{self.digits}f}" + ("" if spread is None else f" ± {self.scale * spread:.{self.digits}f}")
-        return f"{self.model} is {amount} {self.unit} {'ahead of' if lead >= 0 else 'behind'} {baseline_name}"
+        return f"{self.model} is {amount} {self.unit} {'ahead of' if lead >= 0 else 'behind'} {baseline_name.split(' (')[0]}"
 
     def meets(self, value, baseline):
         """Whether `value` meets the target and the lead target (True where there is none)."""

@@ -46,7 +46,7 @@ class Results:
     """What the report shows: one or more revisions' metrics and DVC's plots of them."""
 
     revisions: list
-    metrics: dict  # {revision: {metrics file: {flattened key: value}}}
+    metrics: dict  # {revision: {metrics file: {key: value}}}
     plots: dict  # {title: [renderer]}, as `dvc plots show/diff --json` gives them
 
     @property
@@ -66,16 +66,6 @@ def git(*arguments):
     return subprocess.run(["git", *arguments], capture_output=True, text=True).stdout.strip()
 
 
-def flatten(data, prefix=""):
-    """{"a": {"b": 1}} -> {"a.b": 1}, as `dvc metrics diff` names nested metrics."""
-    if not isinstance(data, dict):
-        return {prefix: data}
-    flat = {}
-    for key, value in data.items():
-        flat.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-    return flat
-
-
 def metric_files(pipeline):
     """The JSON files behind the top-level `metrics` of dvc.yaml (files or directories)."""
     for entry in pipeline.get("metrics", []):
@@ -84,7 +74,7 @@ def metric_files(pipeline):
 
 
 def workspace_results(pipeline, scratch):
-    metrics = {str(path): flatten(json.loads(path.read_text())) for path in metric_files(pipeline) if path.is_file()}
+    metrics = {str(path): json.loads(path.read_text()) for path in metric_files(pipeline) if path.is_file()}
     return Results(["workspace"], {"workspace": metrics}, dvc_json("plots", "show", "-o", scratch)["data"])
 
 
@@ -210,8 +200,8 @@ def summary(results, found):
             "headline": headline.label, "value": value, "baseline": name, "baseline value": baseline,
             "who is ahead": None if baseline is None else headline.lead_words(headline.lead(value, baseline), name),
             "spread over seeds": None if stats is None else
-            f"{stats['mean']:.{headline.digits}f} ± {stats['std']:.{headline.digits}f} ({len(seeds['runs'])} seeds, "
-            f"{stats['min']:.{headline.digits}f}–{stats['max']:.{headline.digits}f})",
+            f"{stats['mean']:.{headline.value_digits}f} ± {stats['std']:.{headline.value_digits}f} "
+            f"({len(seeds['runs'])} seeds, {stats['min']:.{headline.value_digits}f}–{stats['max']:.{headline.value_digits}f})",
         })
     return [
         ("h2", "Summary"), ("table", "summary", rows),

@@ -62,11 +62,11 @@ def headline_rows(metrics):
     for headline in headlines(metrics):
         stats, baseline, value = seed_stats(metrics, headline), lookup(metrics, headline.baseline), headline.value(metrics)
         name = baseline_name(headline, metrics)
-        digits = headline.digits if headline.scale == 1 else headline.digits + 2
+        digits = headline.value_digits
         lead = headline.lead(value if stats is None else stats["mean"], baseline)
         rows.append([
             headline.label, mean_std(stats, digits, value), f"{name}: {baseline:.{digits}f}",
-            headline.lead_words(lead, name.split(" (")[0], None if stats is None else stats["std"]),
+            headline.lead_words(lead, name, None if stats is None else stats["std"]),
         ])
     return (
         f"Mean ± std over {seed_count(metrics)} training seeds (the baselines do not depend on them).\n\n"
@@ -93,7 +93,7 @@ def seeds(metrics):
     rows = []
     for headline in headlines(metrics):
         stats, baseline, value = seed_stats(metrics, headline), lookup(metrics, headline.baseline), headline.value(metrics)
-        digits = headline.digits if headline.scale == 1 else headline.digits + 2
+        digits = headline.value_digits
         if stats is None:
             meets = "at seed 42" if headline.meets(value, baseline) else "not at seed 42"
             rows.append([headline.label, mean_std(None, digits, value), "", target(headline), meets if target(headline) else ""])
