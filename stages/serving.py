@@ -7,6 +7,7 @@ from pathlib import Path
 import keras
 import tensorflow as tf
 
+from stages.outputs import load_model
 from stages.params import PositiveInt, Section
 
 EXPORTS = Path("data/export")
@@ -18,23 +19,38 @@ class Export(Section):
     version: PositiveInt
 
 
-class Archive(keras.export.ExportArchive):
-    """keras.export.ExportArchive that writes the same bytes for the same weights.
+def load(path, stage):
+    """The trained model at `path` (stages.outputs.load_model), with its dropout layers' seed states, which a
+    .keras file does not hold and which are drawn at random on loading, seeded: they are part of the SavedModel,
+    though inference never uses them."""
+    keras.utils.set_random_seed(0)
+    return load_model(path, stage)
 
-    TensorFlow keeps the variables a traced function uses in an identity set, so the order in which
-    the archive lists them, and with it every file of the SavedModel, changed from run to run.
+
+def archive():
+    """A keras.export.ExportArchive that writes the same bytes for the same weights.
+
+    The archive lists the variables its endpoints use in the order TensorFlow's traced functions keep them,
+    an identity set, whose order (by memory address) changes from run to run, and with it every file of the
+    SavedModel; here they are listed by name. ExportArchive() returns its backend's class, so the ordering is
+    set on the instance rather than in a subclass.
     """
+    made = keras.export.ExportArchive()
+    track = made._filter_and_track_resources
 
-    def _filter_and_track_resources(self):
-        super()._filter_and_track_resources()
-        self._tf_trackable._all_variables = sorted(self._tf_trackable._all_variables, key=lambda v: v.name)
+    def track_in_name_order():
+        track()
+        made._tf_trackable._all_variables = sorted(made._tf_trackable._all_variables, key=lambda v: v.name)
+
+    made._filter_and_track_resources = track_in_name_order
+    return made
 
 
 def export(model, destination, version, assets_extra=()):
     """Write `model` as version `version` of `destination` (a SavedModel), replacing what was there.
 
     `model` is a Keras model, whose forward pass becomes the `serve` signature as model.export()
-    writes it, or an Archive with endpoints of its own. Files in `assets_extra`
+    writes it, or an archive() with endpoints of its own. Files in `assets_extra`
     are copied into the SavedModel's assets.extra/ folder, the place SavedModel keeps for files that
     travel with a model but are not part of its graph. The export is built in a folder beside
     `destination` and renamed into place, so a failure leaves no half-written export.
@@ -49,10 +65,9 @@ def export(model, destination, version, assets_extra=()):
     try:
         directory = building / str(version)
         if isinstance(model, keras.Model):
-            archive = Archive()
             signature = [tf.TensorSpec(input.shape, input.dtype, name=input.name) for input in model.inputs]
-            archive.track_and_add_endpoint("serve", model, signature)
-            model = archive
+            model, keras_model = archive(), model
+            model.track_and_add_endpoint("serve", keras_model, signature)
         model.write_out(str(directory), verbose=False)
         # The fingerprint holds a random uuid, so the same weights would give other bytes on every run;
         # TF Serving and tf.saved_model.load do without it.

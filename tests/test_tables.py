@@ -73,5 +73,6 @@ def test_a_target_is_met_by_every_seed_by_the_mean_only_or_not():
     assert met(replace(accuracy, target=0.881), seeds, baseline=0.9) == "no"
     # A lead target: the text LSTM must be 0.085 nats/char below the n-gram's loss.
     losses = {"mean": 1.38, "values": {"main": 1.375, "seed-1": 1.385}}
-    assert met(TEXT, losses, baseline=1.468) == "yes, every seed"
-    assert met(TEXT, losses, baseline=1.465) == "by the mean only"
+    assert met(TEXT, losses, baseline=1.475) == "yes, every seed"
+    assert met(TEXT, losses, baseline=1.468) == "by the mean only"
+    assert met(TEXT, losses, baseline=1.46) == "no"

@@ -4,7 +4,6 @@ import argparse
 from stages import params, serving
 from stages.cli import run
 from stages.mnist import autoencoder_model, autoencoder_stage
-from stages.outputs import load_model
 
 
 def export_path(latent_size):
@@ -16,7 +15,7 @@ def main():
     parser.add_argument("--latent-size", type=int, required=True, help="one of autoencoder.latent_sizes")
     latent_size = parser.parse_args().latent_size
     version = params.load("export", serving.Export).version
-    model = load_model(autoencoder_model(latent_size), autoencoder_stage(latent_size))
+    model = serving.load(autoencoder_model(latent_size), autoencoder_stage(latent_size))
     serving.export(model, export_path(latent_size), version)
 
 

@@ -4,7 +4,6 @@ import argparse
 from stages import params, serving
 from stages.cli import run
 from stages.denoiser import MODEL, MODEL_STAGE
-from stages.outputs import load_model
 
 EXPORT = serving.EXPORTS / "denoiser"
 
@@ -12,7 +11,7 @@ EXPORT = serving.EXPORTS / "denoiser"
 def main():
     argparse.ArgumentParser(description=__doc__).parse_args()
     version = params.load("export", serving.Export).version
-    serving.export(load_model(MODEL, MODEL_STAGE), EXPORT, version)
+    serving.export(serving.load(MODEL, MODEL_STAGE), EXPORT, version)
 
 
 if __name__ == "__main__":

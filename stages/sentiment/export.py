@@ -5,7 +5,6 @@ import tensorflow as tf
 
 from stages import params, serving
 from stages.cli import StageError, run
-from stages.outputs import load_model
 from stages.sentiment import MODEL, MODEL_STAGE, MODEL_VOCABULARY
 from stages.sentiment.encoding import load_vocabulary
 from stages.sentiment.graph_encoding import ReviewEncoder
@@ -16,12 +15,12 @@ EXPORT = serving.EXPORTS / "sentiment"
 def main():
     argparse.ArgumentParser(description=__doc__).parse_args()
     version = params.load("export", serving.Export).version
-    model = load_model(MODEL, MODEL_STAGE)
+    model = serving.load(MODEL, MODEL_STAGE)
     vocabulary = load_vocabulary(MODEL_VOCABULARY)
     if model.get_layer("embedding").input_dim != vocabulary["num_words"]:
         raise StageError(f"{MODEL_VOCABULARY}: does not match {MODEL}; run dvc repro first")
     encoder = ReviewEncoder(vocabulary["word_index"], vocabulary["maxlen"], vocabulary["truncating"])
-    archive = serving.Archive()
+    archive = serving.archive()
     # The endpoints bring the model's weights along; track(model) would store each one twice
     # (keras-team/keras#23553). The lookup table is no weight: it is tracked by hand.
     archive.track(encoder.table)

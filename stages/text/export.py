@@ -3,7 +3,6 @@ import argparse
 
 from stages import params, serving
 from stages.cli import run
-from stages.outputs import load_model
 from stages.text import MODEL, MODEL_STAGE, VOCABULARY
 from stages.text.corpus import load_vocabulary
 
@@ -15,7 +14,7 @@ def main():
     version = params.load("export", serving.Export).version
     # Character ids mean nothing without the id -> character list; checked before it ships.
     load_vocabulary(VOCABULARY)
-    serving.export(load_model(MODEL, MODEL_STAGE), EXPORT, version, assets_extra=[VOCABULARY])
+    serving.export(serving.load(MODEL, MODEL_STAGE), EXPORT, version, assets_extra=[VOCABULARY])
 
 
 if __name__ == "__main__":
