@@ -100,7 +100,8 @@ def spread(headline, value, summary):
 
 # The report's sections: each project's metrics and plot files are those at or under these paths.
 PROJECT_PATHS = {
-    "MNIST autoencoder": ("metrics/autoencoder", "metrics/autoencoder_baseline", "plots/autoencoder", "plots/train/autoencoder"),
+    "MNIST autoencoder": ("metrics/autoencoder", "metrics/autoencoder_baseline", "plots/autoencoder",
+                          "plots/autoencoder_training.csv", "plots/train/autoencoder"),
     "Denoising autoencoder": ("metrics/denoiser.json", "metrics/denoiser_baseline.json", "plots/denoiser", "plots/train/denoiser"),
     "Text generation": ("metrics/text.json", "metrics/text_baseline.json", "plots/text", "plots/train/text"),
     "IMDB sentiment": ("metrics/sentiment.json", "metrics/sentiment_baseline.json", "plots/sentiment", "plots/train/sentiment"),

@@ -76,7 +76,7 @@ def workspace(tmp_path_factory, archive):
     np.save(directory / "digits.npy", digits)
     write_json(directory / source_record("mnist"), {"kind": "mirror", "sha256": "0" * 64})
     for split_dir in (DIGITS, denoiser.NOISY_DIGITS):
-        for split in ("train", "test"):
+        for split in ("train", "validation", "test"):
             save_arrays(directory / split_dir / f"{split}.npz", x=digits, y=np.zeros(2, dtype=np.uint8))
     save_vocabulary(directory / text.VOCABULARY, build_vocabulary("The fox", min_count=1), "0" * 64, 1)
     save_arrays(directory / text.IDS, train=np.ones(50, dtype=np.int32), validation=np.ones(20, dtype=np.int32),
