@@ -115,39 +115,8 @@ def _unreachable(cluster):
     return f"unreachable: {', '.join(lost)}" if lost else ""
 
 
-class ArrayBatches(keras.utils.PyDataset):
-    """(x, y) arrays in batches of `batch_size`, reshuffled every epoch by a generator seeded with `seed`.
-
-    Every worker makes the same batches in the same order, and keeps only its share of each.
-    """
-
-    def __init__(self, x, y, batch_size, seed=None):
-        super().__init__()
-        self.x, self.y, self.batch_size = x, y, batch_size
-        self.rng = None if seed is None else np.random.default_rng(seed)
-        self._plan()
-
-    def _plan(self):
-        count = len(self.x)
-        self.order = np.arange(count) if self.rng is None else self.rng.permutation(count)
-
-    def __len__(self):
-        return -(-len(self.x) // self.batch_size)
-
-    def __getitem__(self, index):
-        rows = self.order[index * self.batch_size : (index + 1) * self.batch_size]
-        return self.x[rows], self.y[rows]
-
-    def on_epoch_end(self):
-        if self.rng is not None:
-            self._plan()
-
-
 def _distribute(strategy, batches, model):
-    """`batches` (a PyDataset of global batches) as a distributed dataset: worker i reads rows i::n of each.
-
-    A PyDataset's reshuffle happens in on_epoch_end, which the caller calls after each pass.
-    """
+    """`batches` (a PyDataset of global batches) as a distributed dataset: worker i reads rows i::n of each."""
 
     def worker_dataset(input_context):
         share = slice(input_context.input_pipeline_id, None, input_context.num_input_pipelines)
@@ -203,7 +172,6 @@ def fit(model, strategy, cluster, train, validation, epochs, callbacks):
                 train_step(batch)
                 callbacks.on_train_batch_end(step)
             logs = _results(model)
-            train.on_epoch_end()
             model.reset_metrics()
             for batch in validation_data:
                 test_step(batch)

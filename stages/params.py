@@ -8,6 +8,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from stages.cli import StageError
 
 PARAMS_FILE = Path("params.yaml")
+# {section: its validated values} of every load() in this process: the params a training's backup is made from.
+LOADED = {}
 
 PositiveInt = Annotated[int, Field(gt=0)]
 PositiveFloat = Annotated[float, Field(gt=0)]
@@ -77,7 +79,9 @@ def load(section, schema, path=PARAMS_FILE):
             raise StageError(f"{path}: missing key '{section}' (expected a {schema.__name__} section)")
         data = data[key]
     try:
-        return schema.model_validate(data)
+        values = schema.model_validate(data)
     except ValidationError as error:
         problems = "; ".join(f"{section}.{_describe(e)}" for e in error.errors())
         raise StageError(f"{path}: {problems}") from None
+    LOADED[section] = values.model_dump(mode="json")
+    return values

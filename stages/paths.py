@@ -8,6 +8,9 @@ METRICS = Path("metrics")
 PLOTS = Path("plots")
 # What the baseline stages hand their evaluate stage besides their metrics (pictures' rows, curves).
 BASELINES = Path("data/baselines")
+# The backups of unfinished trainings (stages/backup.py): ignored by git and DVC, and no stage's out, so that
+# DVC does not delete them before the stage runs again.
+BACKUPS = Path("data/backups")
 # DVCLive's per-epoch curves of every trainer.
 TRAINING_LOGS = PLOTS / "train"
 

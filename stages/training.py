@@ -9,6 +9,8 @@ from dvclive import Live
 from dvclive.keras import DVCLiveCallback
 
 from stages import multi_worker, params
+from stages.backup import Backup, fingerprint
+from stages.batches import ArrayBatches, epoch_setter
 from stages.outputs import save_model
 
 # Batches run per call into the compiled graph: fewer Python round trips (the MNIST epochs take 40%
@@ -63,41 +65,53 @@ def fit(build, train, validation, settings, live_dir, model_path, callbacks=()):
         model = build()
     if strategy.num_replicas_in_sync == 1 and not cluster:
         model.steps_per_execution = STEPS_PER_EXECUTION
-    chief = cluster is None or cluster.chief
-    with nullcontext(live_dir) if chief else tempfile.TemporaryDirectory() as log_dir:
-        history, live = _train(model, strategy, cluster, train, validation, settings, log_dir, callbacks)
-    if not chief:
-        return None
-    live.make_summary()
-    save_model(model, model_path)
-    return history
-
-
-def _train(model, strategy, cluster, train, validation, settings, live_dir, callbacks):
-    # dvcyaml=False: DVCLive would otherwise rewrite dvc.yaml; the plots are declared there by hand.
-    live = Live(str(live_dir), dvcyaml=False, save_dvc_exp=False, report=None)
+    # Keras would shuffle arrays from a random stream that runs on across epochs: an epoch's batches would
+    # depend on the epochs run before it in the same process, and a resumed training would see others.
+    if not isinstance(train, keras.utils.PyDataset):
+        train = ArrayBatches(*train, settings.batch_size, seed=settings.seed)
     stopping = keras.callbacks.EarlyStopping(
         monitor="val_loss", patience=settings.patience, restore_best_weights=True
     )
     if settings.learning_rate_schedule == "cosine":
         callbacks = [cosine_decay(settings.learning_rate, settings.epochs), *callbacks]
-    callbacks = [stopping, DVCLiveCallback(live=live), *callbacks]
-    batched = isinstance(train, keras.utils.PyDataset)
+    callbacks = [stopping, epoch_setter(train), *callbacks]
     if cluster:
-        if not batched:
-            train = multi_worker.ArrayBatches(*train, settings.batch_size, seed=settings.seed)
-            validation = multi_worker.ArrayBatches(*validation, settings.batch_size)
-        history = multi_worker.fit(model, strategy, cluster, train, validation, settings.epochs, callbacks)
+        if not isinstance(validation, keras.utils.PyDataset):
+            validation = ArrayBatches(*validation, settings.batch_size)
+        with nullcontext(live_dir) if cluster.chief else tempfile.TemporaryDirectory() as log_dir:
+            live = _live(log_dir, resume=False)
+            callbacks.insert(1, DVCLiveCallback(live=live))
+            history = multi_worker.fit(model, strategy, cluster, train, validation, settings.epochs, callbacks)
+        if not cluster.chief:
+            return None
     else:
+        backup = Backup(model_path, fingerprint(model, train, validation), stopping, live_dir)
+        done = backup.resume()
+        live = _live(live_dir, resume=done is not None)
+        if done is not None:
+            # Not DVCLive's own reading of the step, which takes one epoch done for none.
+            live.step = done
+        callbacks.insert(1, DVCLiveCallback(live=live))
         history = model.fit(
-            *((train,) if batched else train),
+            train,
             validation_data=validation,
             epochs=settings.epochs,
-            batch_size=None if batched else settings.batch_size,
-            callbacks=callbacks,
+            validation_batch_size=settings.batch_size,
+            # Keras would also shuffle the batches with Python's random, whose state runs on across epochs.
+            shuffle=False,
+            callbacks=[*callbacks, backup],
             verbose=2,
         )
-    live.summary.update(
-        best_epoch=stopping.best_epoch + 1, best_val_loss=float(stopping.best), epochs_run=len(history.epoch)
-    )
-    return history, live
+    # Counted from the stop, not from the History, which holds only the epochs of this process.
+    epochs_run = stopping.stopped_epoch + 1 if stopping.stopped_epoch else settings.epochs
+    live.summary.update(best_epoch=stopping.best_epoch + 1, best_val_loss=float(stopping.best), epochs_run=epochs_run)
+    live.make_summary()
+    save_model(model, model_path)
+    if not cluster:
+        backup.discard()
+    return history
+
+
+def _live(directory, resume):
+    # dvcyaml=False: DVCLive would otherwise rewrite dvc.yaml; the plots are declared there by hand.
+    return Live(str(directory), resume=resume, dvcyaml=False, save_dvc_exp=False, report=None)

@@ -31,14 +31,18 @@ def test_an_epoch_holds_every_review_once_cut_to_its_batch_longest():
         assert np.ptp(lengths(sequences[members]) // BUCKET_WIDTH) <= 1
 
 
-def test_the_order_is_seeded_and_changes_between_epochs():
+def test_the_order_is_seeded_changes_between_epochs_and_depends_on_the_epoch_only():
     sequences, labels = padded_reviews()
     first, again = LengthBatches(sequences, labels, 32, seed=1), LengthBatches(sequences, labels, 32, seed=1)
     assert all(np.array_equal(a, b) for a, b in zip(first.batches, again.batches))
     before = [members.copy() for members in first.batches]
-    first.on_epoch_end()
+    first.set_epoch(1)
     assert not all(np.array_equal(a, b) for a, b in zip(before, first.batches))
     assert sorted(np.concatenate(first.batches)) == list(range(len(sequences)))
+    # A resumed run plans epoch 2 without having planned epoch 1: the same batches.
+    first.set_epoch(2)
+    again.set_epoch(2)
+    assert all(np.array_equal(a, b) for a, b in zip(first.batches, again.batches))
 
 
 def test_predict_returns_each_review_its_own_probability_in_input_order():

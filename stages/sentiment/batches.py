@@ -4,9 +4,9 @@ A review padded to `imdb.maxlen` costs the LSTM maxlen steps however short it is
 of similar length and trimming each batch's padding makes a long maxlen cost time only where reviews
 are long (tf.data's bucket_by_sequence_length does the same; this keeps the order seeded and NumPy-plain).
 """
-import keras
 import numpy as np
 
+from stages.batches import EpochBatches
 from stages.sentiment.encoding import PADDING_ID
 
 BUCKET_WIDTH = 25  # words: reviews whose lengths fall in the same 25-word band may share a batch
@@ -17,36 +17,27 @@ def lengths(sequences):
     return (sequences != PADDING_ID).sum(axis=1)
 
 
-class LengthBatches(keras.utils.PyDataset):
-    """(ids, labels) batches of similar-length reviews; with `seed`, reshuffled every epoch within
+class LengthBatches(EpochBatches):
+    """(ids, labels) batches of similar-length reviews; with `seed`, shuffled every epoch within
     each length band and across batches. Without, in a fixed order by length (for prediction)."""
 
     def __init__(self, sequences, labels, batch_size, seed=None):
-        super().__init__()
         self.sequences, self.labels, self.batch_size = sequences, labels, batch_size
         self.lengths = lengths(sequences)
-        self.rng = None if seed is None else np.random.default_rng(seed)
-        self.batches = self._plan()
+        super().__init__(seed)
 
-    def _plan(self):
-        if self.rng is None:
+    def _plan(self, rng):
+        if rng is None:
             order = np.argsort(self.lengths, kind="stable")
             return [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
-        order = np.lexsort((self.rng.random(len(self.lengths)), self.lengths // BUCKET_WIDTH))
+        order = np.lexsort((rng.random(len(self.lengths)), self.lengths // BUCKET_WIDTH))
         batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
-        return [batches[i] for i in self.rng.permutation(len(batches))]
-
-    def __len__(self):
-        return len(self.batches)
+        return [batches[i] for i in rng.permutation(len(batches))]
 
     def __getitem__(self, index):
         rows = self.batches[index]
         ids = self.sequences[rows, : max(int(self.lengths[rows].max()), 1)]
         return (ids, self.labels[rows]) if self.labels is not None else ids
-
-    def on_epoch_end(self):
-        if self.rng is not None:
-            self.batches = self._plan()
 
 
 def predict(model, sequences, batch_size=512):
