@@ -6,8 +6,7 @@ import tensorflow as tf
 from stages import params, serving
 from stages.cli import StageError, run
 from stages.sentiment import MODEL, MODEL_STAGE, MODEL_VOCABULARY
-from stages.sentiment.encoding import load_vocabulary
-from stages.sentiment.graph_encoding import ReviewEncoder
+from stages.sentiment.encoding import Encoder, load_vocabulary
 
 EXPORT = serving.EXPORTS / "sentiment"
 
@@ -19,11 +18,12 @@ def main():
     vocabulary = load_vocabulary(MODEL_VOCABULARY)
     if model.get_layer("embedding").input_dim != vocabulary["num_words"]:
         raise StageError(f"{MODEL_VOCABULARY}: does not match {MODEL}; run dvc repro first")
-    encoder = ReviewEncoder(vocabulary["word_index"], vocabulary["maxlen"], vocabulary["truncating"])
+    encoder = Encoder(vocabulary["word_index"], vocabulary["maxlen"], vocabulary["truncating"])
     archive = serving.archive()
     # The endpoints bring the model's weights along; track(model) would store each one twice
-    # (keras-team/keras#23553). The lookup table is no weight: it is tracked by hand.
-    archive.track(encoder.table)
+    # (keras-team/keras#23553). The tokenizer's lookup table is no weight: it is tracked by hand.
+    encoder.vectorize.build([None])
+    archive.track(encoder.vectorize)
     reviews = [tf.TensorSpec([None], tf.string, name="reviews")]
     # serve: P(positive) of each review, (N, 1); word_ids: what the model saw, to check against encoding.encode.
     archive.add_endpoint("serve", lambda texts: model(encoder(texts), training=False), input_signature=reviews)
