@@ -61,13 +61,16 @@ sweep-autoencoder-lr: setup
 	DATA_MIRROR=$(DATA_MIRROR) dvc exp run --run-all
 
 # The headline results over several training seeds: one queued experiment per extra seed (named
-# seed-<n>, every trainer's seed set to n; HEAD's defaults are the first seed), run one after another,
-# then the mean, std, min and max of every headline (stages/headlines.py) in metrics/seeds.json. A seed already run is kept, not re-run.
+# seed-<n>, the training seed of every project in SEED_PROJECTS set to n; HEAD's defaults are the first seed),
+# run one after another, then the mean, std, min and max of every headline (stages/headlines.py) over the runs
+# that changed its seed, in metrics/seeds.json. A seed already run is kept, not re-run (`dvc exp remove seed-<n>`
+# to run it with other SEED_PROJECTS). `make seeds SEED_PROJECTS=sentiment` re-trains the IMDB model alone.
 SEEDS ?= 1 2
+SEED_PROJECTS ?= autoencoder denoiser text sentiment
 seeds: setup
 	for seed in $(SEEDS); do \
 	  dvc exp list --name-only | grep -qx seed-$$seed || dvc exp run --queue -n seed-$$seed \
-	    $(foreach project,autoencoder denoiser text sentiment,-S $(project).train.seed=$$seed); \
+	    $(foreach project,$(SEED_PROJECTS),-S $(project).train.seed=$$seed); \
 	done
 	DATA_MIRROR=$(DATA_MIRROR) dvc exp run --run-all
 	python -m stages.seeds

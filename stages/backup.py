@@ -90,7 +90,15 @@ class Backup(keras.callbacks.BackupAndRestore):
         return None
 
     def discard(self):
+        """Remove the backup, and the folders above it up to data/backups that it leaves empty."""
         shutil.rmtree(self.directory, ignore_errors=True)
+        for folder in self.directory.parents:
+            if not folder.is_relative_to(BACKUPS):
+                break
+            try:
+                folder.rmdir()
+            except OSError:  # not empty: another training's backup is in it
+                break
 
     def _seed_states(self):
         weights = {id(weight) for weight in self.model.weights}

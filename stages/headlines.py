@@ -13,6 +13,7 @@ AUTOENCODER = re.compile(r"^metrics/autoencoder/latent_(\d+)\.json$")
 @dataclass(frozen=True)
 class Headline:
     project: str
+    seed: str  # the params.yaml key of the training seed the figure depends on
     label: str
     metric: str  # FILE:KEY in the declared metrics
     baseline: str  # FILE:KEY of the baseline's same figure
@@ -58,24 +59,25 @@ def lookup(metrics, reference):
 
 def autoencoder(size):
     return Headline(
-        "MNIST autoencoder", f"autoencoder, latent {size}: test BCE", f"metrics/autoencoder/latent_{size}.json:test_loss",
-        f"metrics/autoencoder_baseline/pca_{size}.json:test_loss", "the autoencoder", "BCE", 4, False,
-        target=0.090 if size == 32 else None,
+        "MNIST autoencoder", "autoencoder.train.seed", f"autoencoder, latent {size}: test BCE",
+        f"metrics/autoencoder/latent_{size}.json:test_loss", f"metrics/autoencoder_baseline/pca_{size}.json:test_loss",
+        "the autoencoder", "BCE", 4, False, target=0.090 if size == 32 else None,
     )
 
 
 DENOISER = Headline(
-    "Denoising autoencoder", "denoiser: test PSNR (dB)", "metrics/denoiser.json:test_psnr",
-    "metrics/denoiser_baseline.json:test_psnr", "the denoiser", "dB", 2, True, lead_target=3.0,
+    "Denoising autoencoder", "denoiser.train.seed", "denoiser: test PSNR (dB)",
+    "metrics/denoiser.json:test_psnr", "metrics/denoiser_baseline.json:test_psnr", "the denoiser", "dB", 2, True,
+    lead_target=3.0,
 )
 TEXT = Headline(
-    "Text generation", "character LSTM: test-part loss (nats/char)", "metrics/text.json:test_loss",
-    "metrics/text_baseline.json:test_loss", "the LSTM", "nats/char", 4, False,
+    "Text generation", "text.train.seed", "character LSTM: test-part loss (nats/char)",
+    "metrics/text.json:test_loss", "metrics/text_baseline.json:test_loss", "the LSTM", "nats/char", 4, False,
     lead_target=0.085,
 )
 SENTIMENT = tuple(
     Headline(
-        "IMDB sentiment", f"IMDB LSTM: test {name}", f"metrics/sentiment.json:{key}",
+        "IMDB sentiment", "sentiment.train.seed", f"IMDB LSTM: test {name}", f"metrics/sentiment.json:{key}",
         f"metrics/sentiment_baseline.json:{key}", "the LSTM", "points", 2, True, target=0.88,
         scale=100.0,
     )

@@ -16,14 +16,12 @@ from typing import NamedTuple
 import keras
 import numpy as np
 import tensorflow as tf
-from tensorflow.compiler.xla.tsl.protobuf import coordination_config_pb2
-from tensorflow.python.eager import context
 
 from stages.cli import StageError
 
-# Seconds a worker waits on the others: for all of them to join, for each all-reduce, and for a
-# silent heartbeat. It must exceed the longest pause between two steps (the first step's tracing,
-# validation) on the slowest worker.
+# Seconds a worker waits on the others: for the chief to accept connections, and for each all-reduce.
+# It must exceed the longest pause between two steps (the first step's tracing, validation) on the
+# slowest worker.
 TIMEOUT_VARIABLE = "MULTI_WORKER_TIMEOUT"
 DEFAULT_TIMEOUT = 60
 
@@ -39,33 +37,40 @@ class Cluster(NamedTuple):
 
 
 def cluster():
-    """This worker's Cluster, read from TF_CONFIG and MULTI_WORKER_TIMEOUT, or a one-line StageError."""
-    raw = os.environ.get("TF_CONFIG")
-    if not raw:
+    """This worker's Cluster, read from TF_CONFIG and MULTI_WORKER_TIMEOUT, or a one-line StageError.
+
+    TF_CONFIG is read by TFConfigClusterResolver, as MultiWorkerMirroredStrategy reads it.
+    """
+    if not os.environ.get("TF_CONFIG"):
         raise StageError(
             "train.strategy is multi_worker but TF_CONFIG is not set (expected e.g. "
             '{"cluster": {"worker": ["host1:12345", "host2:12345"]}, "task": {"type": "worker", "index": 0}}; '
             "see docs/collaboration.md)"
         )
+    resolver = tf.distribute.cluster_resolver.TFConfigClusterResolver()
     try:
-        config = json.loads(raw)
+        jobs = resolver.cluster_spec().as_dict()
     except json.JSONDecodeError as error:
         raise StageError(f"TF_CONFIG: not valid JSON ({error})") from None
-    jobs = config.get("cluster") if isinstance(config, dict) else None
-    workers = jobs.get("worker") if isinstance(jobs, dict) else None
-    if set(jobs or {}) != {"worker"} or not isinstance(workers, list) or not workers:
+    except (TypeError, ValueError):  # ClusterSpec's refusal of a "cluster" that is no {job: [address, ...]}
+        jobs = {}
+    workers = jobs.get("worker")
+    if set(jobs) != {"worker"} or not isinstance(workers, list):
         raise StageError('TF_CONFIG: expected "cluster": {"worker": ["host:port", ...]} and no other job')
     for address in workers:
-        host, _, port = str(address).rpartition(":")
+        host, _, port = address.rpartition(":")
         if not host or not port.isdigit() or not 0 < int(port) < 65536:
             raise StageError(f"TF_CONFIG: worker address {address!r} is not host:port")
     if len(set(workers)) != len(workers):
         raise StageError(f"TF_CONFIG: worker addresses must be distinct (got {workers})")
-    task = config.get("task")
-    index = task.get("index") if isinstance(task, dict) else None
-    if task is None or task.get("type") != "worker" or type(index) is not int or not 0 <= index < len(workers):
+    try:
+        task_type, index = resolver.task_type, resolver.task_id
+    except (TypeError, ValueError):  # a "task" that is no object, or an "index" that is no integer
+        task_type = index = None
+    if task_type != "worker" or index is None or not 0 <= index < len(workers):
         raise StageError(
-            f'TF_CONFIG: expected "task": {{"type": "worker", "index": 0..{len(workers) - 1}}} (got {task!r})'
+            f'TF_CONFIG: expected "task": {{"type": "worker", "index": 0..{len(workers) - 1}}} '
+            f"(got type {task_type!r}, index {index!r})"
         )
     try:
         timeout = float(os.environ.get(TIMEOUT_VARIABLE, DEFAULT_TIMEOUT))
@@ -78,21 +83,15 @@ def cluster():
 
 
 def strategy(cluster):
-    """The MultiWorkerMirroredStrategy of `cluster`, with every wait on another worker bounded by its timeout."""
-    milliseconds = int(cluster.timeout * 1000)
-    # The strategy sets up this coordination service itself, without timeouts, unless one is configured first.
-    context.context().configure_coordination_service(
-        service_type="standalone",
-        service_leader="/job:worker/replica:0/task:0",
-        coordinated_jobs=[coordination_config_pb2.CoordinatedJob(name="worker", num_tasks=len(cluster.workers))],
-        cluster_register_timeout_in_ms=milliseconds,
-        heartbeat_timeout_in_ms=milliseconds,
-        shutdown_barrier_timeout_in_ms=milliseconds,
-    )
+    """The MultiWorkerMirroredStrategy of TF_CONFIG, with the wait for the chief and each all-reduce bounded
+    by `cluster`'s timeout."""
     options = tf.distribute.experimental.CommunicationOptions(timeout_seconds=cluster.timeout)
     try:
+        if not cluster.chief:
+            # The strategy would retry the chief's coordination service for an hour before giving up.
+            _wait_for(cluster.workers[0], cluster.timeout)
         return tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
-    except tf.errors.OpError as error:
+    except (TimeoutError, tf.errors.OpError) as error:
         raise StageError(
             f"worker {cluster.index}: could not form the cluster of {cluster.workers} within "
             f"{cluster.timeout:g} s, {_unreachable(cluster) or 'the chief did not answer'} "
@@ -101,17 +100,31 @@ def strategy(cluster):
         ) from None
 
 
+def _wait_for(address, timeout):
+    """Return once `address` accepts a connection, or raise TimeoutError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not _answers(address):
+        if time.monotonic() > deadline:
+            raise TimeoutError(address)
+        time.sleep(0.5)
+
+
+def _answers(address):
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=2).close()
+    except OSError:
+        return False
+    return True
+
+
 def _unreachable(cluster):
     """'unreachable: worker 1 (host:port), ...' for the other workers that refuse a connection now, or ''."""
-    lost = []
-    for index, address in enumerate(cluster.workers):
-        host, _, port = address.rpartition(":")
-        if index == cluster.index:
-            continue
-        try:
-            socket.create_connection((host.strip("[]"), int(port)), timeout=2).close()
-        except OSError:
-            lost.append(f"worker {index} ({address})")
+    lost = [
+        f"worker {index} ({address})"
+        for index, address in enumerate(cluster.workers)
+        if index != cluster.index and not _answers(address)
+    ]
     return f"unreachable: {', '.join(lost)}" if lost else ""
 
 

@@ -7,24 +7,16 @@ from pathlib import Path
 import keras
 import tensorflow as tf
 
+from stages import params
 from stages.outputs import load_model
-from stages.params import PositiveInt, Section
 
 EXPORTS = Path("data/export")
 
 
-class Export(Section):
+class Export(params.Section):
     """params.yaml `export`."""
 
-    version: PositiveInt
-
-
-def load(path, stage):
-    """The trained model at `path` (stages.outputs.load_model), with its dropout layers' seed states, which a
-    .keras file does not hold and which are drawn at random on loading, seeded: they are part of the SavedModel,
-    though inference never uses them."""
-    keras.utils.set_random_seed(0)
-    return load_model(path, stage)
+    version: params.PositiveInt
 
 
 def archive():
@@ -46,14 +38,34 @@ def archive():
     return made
 
 
-def export(model, destination, version, assets_extra=()):
-    """Write `model` as version `version` of `destination` (a SavedModel), replacing what was there.
+def serve(archive, model):
+    """The default endpoints: the model's forward pass as `serve`, with the signature model.export() gives it."""
+    signature = [tf.TensorSpec(input.shape, input.dtype, name=input.name) for input in model.inputs]
+    archive.track_and_add_endpoint("serve", model, signature)
 
-    `model` is a Keras model, whose forward pass becomes the `serve` signature as model.export()
-    writes it, or an archive() with endpoints of its own. Files in `assets_extra`
+
+def main(model_path, stage, destination, assets_extra=(), endpoints=serve):
+    """An export stage: the model at `model_path` (trained by `stage`) as version `export.version` of `destination`.
+
+    `endpoints(archive, model)` adds the SavedModel's endpoints to an archive(). Files in `assets_extra`
     are copied into the SavedModel's assets.extra/ folder, the place SavedModel keeps for files that
-    travel with a model but are not part of its graph. The export is built in a folder beside
-    `destination` and renamed into place, so a failure leaves no half-written export.
+    travel with a model but are not part of its graph.
+    """
+    version = params.load("export", Export).version
+    # The dropout layers' seed states are part of the SavedModel, though inference never uses them; a .keras
+    # file does not hold them and loading draws them at random, so they are seeded.
+    keras.utils.set_random_seed(0)
+    model = load_model(model_path, stage)
+    made = archive()
+    endpoints(made, model)
+    export(made, destination, version, assets_extra)
+
+
+def export(archive, destination, version, assets_extra):
+    """Write `archive` as version `version` of `destination` (a SavedModel), replacing what was there.
+
+    The export is built in a folder beside `destination` and renamed into place, so a failure leaves no
+    half-written export.
     """
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
@@ -64,11 +76,7 @@ def export(model, destination, version, assets_extra=()):
     building.chmod(0o777 & ~umask)
     try:
         directory = building / str(version)
-        if isinstance(model, keras.Model):
-            signature = [tf.TensorSpec(input.shape, input.dtype, name=input.name) for input in model.inputs]
-            model, keras_model = archive(), model
-            model.track_and_add_endpoint("serve", keras_model, signature)
-        model.write_out(str(directory), verbose=False)
+        archive.write_out(str(directory), verbose=False)
         # The fingerprint holds a random uuid, so the same weights would give other bytes on every run;
         # TF Serving and tf.saved_model.load do without it.
         (directory / "fingerprint.pb").unlink()

@@ -17,13 +17,18 @@ def reviews_frame(rows):
     return pd.DataFrame(rows, columns=["split", "label", "text"])
 
 
-def test_standardise_lowercases_breaks_lines_and_strips_punctuation():
-    assert encoding.standardise("Great<br /><br />Movie!") == "great  movie "
-    assert encoding.tokenize("Great<br /><br />Movie!") == ["great", "movie"]
-    assert encoding.tokenize("I didn't like it... at ALL, (really)?") == ["i", "didnt", "like", "it", "at", "all", "really"]
-    assert encoding.tokenize("good.the end--bad") == ["good", "the", "end", "bad"]
-    assert encoding.tokenize("Café “quoted” — 10/10") == ["café", "quoted", "10", "10"]
-    assert encoding.tokenize("!!! ... ---") == []
+def tokenize(text):
+    return [word.decode("utf-8") for word in encoding.words([text]).to_list()[0]]
+
+
+def test_the_tokenizer_lowercases_breaks_lines_drops_apostrophes_and_splits_on_the_rest():
+    assert encoding.standardize(["Great<br /><br />Movie!"]).numpy().tolist() == [b"great movie "]
+    assert tokenize("Great<br /><br />Movie!") == ["great", "movie"]
+    assert tokenize("I didn't like it... at ALL, (really)?") == ["i", "didnt", "like", "it", "at", "all", "really"]
+    assert tokenize("good.the end--bad under_score") == ["good", "the", "end", "bad", "under", "score"]
+    assert tokenize("Café “quoted” — 10/10, ΟΔΟΣ Straße x² ½") == ["café", "quoted", "10", "10", "οδος", "straße", "x²", "½"]
+    assert tokenize("NUL\x00SPLITS Ü") == ["nul", "splits", "ü"]
+    assert tokenize("!!! ... ---") == []
 
 
 def test_vocabulary_is_built_from_train_only_most_frequent_first():

@@ -98,7 +98,7 @@ def prepared(tmp_path_factory):
         copy = copy_run(root, root / f"uninterrupted_{trainer.stage}")
         train(copy, trainer)
         uninterrupted[trainer] = outputs(copy, trainer)
-        assert not (copy.path / trainer.backup).exists()
+        assert not (copy.path / "data/backups").exists()  # nor the folders above the backup
         copy = copy_run(root, root / f"killed_{trainer.stage}")
         killed[trainer] = (copy.path.parent, kill_after(copy, trainer, 2))
     return Prepared(root, uninterrupted, killed)
@@ -113,7 +113,7 @@ def test_a_killed_training_resumes_under_dvc_repro_and_ends_as_an_uninterrupted_
     assert f"{trainer.backup}: resuming after epoch {done}, at epoch {done + 1}" in log
     assert f"Epoch {done + 1}/{EPOCHS}" in log and f"Epoch {done}/{EPOCHS}" not in log
     assert outputs(repo, trainer) == prepared.uninterrupted[trainer]
-    assert not (repo.path / trainer.backup).exists()
+    assert not (repo.path / "data/backups").exists()
 
 
 def test_a_params_change_discards_the_backup_with_one_line(prepared, tmp_path):
@@ -125,7 +125,7 @@ def test_a_params_change_discards_the_backup_with_one_line(prepared, tmp_path):
         f"{TEXT.backup}: params, data or code changed since this backup: training from the first epoch"
     ]
     assert "Epoch 1/2" in log
-    assert not (repo.path / TEXT.backup).exists()
+    assert not (repo.path / "data/backups").exists()
 
 
 def test_a_damaged_backup_is_ignored_with_one_warning(prepared, tmp_path):
@@ -140,4 +140,4 @@ def test_a_damaged_backup_is_ignored_with_one_warning(prepared, tmp_path):
     ]
     assert "Traceback" not in log and f"Epoch 1/{EPOCHS}" in log
     assert outputs(repo, AUTOENCODER) == prepared.uninterrupted[AUTOENCODER]
-    assert not (repo.path / AUTOENCODER.backup).exists()
+    assert not (repo.path / "data/backups").exists()

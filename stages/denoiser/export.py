@@ -1,17 +1,14 @@
 """Stage: export the denoising autoencoder for TF Serving (data/export/denoiser)."""
 import argparse
 
-from stages import params, serving
+from stages import serving
 from stages.cli import run
 from stages.denoiser import MODEL, MODEL_STAGE
-
-EXPORT = serving.EXPORTS / "denoiser"
 
 
 def main():
     argparse.ArgumentParser(description=__doc__).parse_args()
-    version = params.load("export", serving.Export).version
-    serving.export(serving.load(MODEL, MODEL_STAGE), EXPORT, version)
+    serving.main(MODEL, MODEL_STAGE, serving.EXPORTS / "denoiser")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from stages.cli import StageError, run
 from stages.outputs import load_arrays, write_json
 from stages.sentiment import BASELINE_GRID, BASELINE_METRICS, REVIEWS, SPLIT
 from stages.sentiment.dataset import load_reviews
-from stages.sentiment.encoding import standardise
+from stages.sentiment.encoding import standardize
 
 
 class TfidfBaseline(params.Section):
@@ -34,10 +34,7 @@ def fit_grid(train_texts, train_labels, validation_texts, validation_labels, con
 
     rows, best = [], None
     for max_ngram in sorted(config.max_ngrams):
-        # Same standardisation as the LSTM's, so the two models see the same words.
-        vectorizer = TfidfVectorizer(
-            preprocessor=standardise, ngram_range=(1, max_ngram), min_df=config.min_df, sublinear_tf=True
-        )
+        vectorizer = TfidfVectorizer(lowercase=False, ngram_range=(1, max_ngram), min_df=config.min_df, sublinear_tf=True)
         features = vectorizer.fit_transform(train_texts)
         validation_features = vectorizer.transform(validation_texts)
         for c in sorted(config.inverse_regularisations):
@@ -55,6 +52,8 @@ def main():
     config = params.load("sentiment.baseline", TfidfBaseline)
     started = time.perf_counter()
     reviews = load_reviews(REVIEWS, expected_counts=None)
+    # Standardised as the LSTM's reviews are, so that the two models see the same words.
+    reviews["text"] = [text.decode("utf-8") for text in standardize(reviews["text"].tolist()).numpy()]
     split = load_arrays(SPLIT)
     train, test = reviews[reviews["split"] == "train"], reviews[reviews["split"] == "test"]
     if max(split["train"].max(), split["validation"].max()) >= len(train):

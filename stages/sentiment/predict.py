@@ -8,7 +8,7 @@ from stages.cli import StageError, run
 from stages.outputs import load_model
 from stages.sentiment import MODEL, MODEL_STAGE, MODEL_VOCABULARY
 from stages.sentiment.decision import Decision
-from stages.sentiment.encoding import encode, load_vocabulary, tokenize
+from stages.sentiment.encoding import encode, load_vocabulary, words
 
 
 def read_reviews(text, file):
@@ -56,8 +56,8 @@ def main():
     if args.text == "-":
         args.text, args.file = None, "-"
     reviews = read_reviews(args.text, args.file)
-    for where, review in reviews:
-        if not tokenize(review):
+    for (where, _), count in zip(reviews, words([review for _, review in reviews]).row_lengths().numpy()):
+        if not count:
             raise StageError(f"{where}: no words left after removing punctuation and markup")
     model = load_model(MODEL, MODEL_STAGE)
     if not MODEL_VOCABULARY.is_file():

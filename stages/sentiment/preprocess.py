@@ -1,4 +1,4 @@
-"""Stage: standardise the reviews, build the train-only vocabulary, and write padded word-id splits (data/processed/imdb)."""
+"""Stage: tokenize the reviews, build the train-only vocabulary, and write padded word-id splits (data/processed/imdb)."""
 import argparse
 from typing import Annotated, Literal
 
@@ -10,7 +10,7 @@ from stages.cli import StageError, run
 from stages.outputs import raw_input, save_arrays, write_json
 from stages.sentiment import PREPROCESSING_SUMMARY, REVIEWS, SEQUENCES, SPLIT, VOCABULARY
 from stages.sentiment.dataset import load_reviews
-from stages.sentiment.encoding import OOV_ID, PADDING_ID, build_vocabulary, encode, save_vocabulary, tokenize
+from stages.sentiment.encoding import OOV_ID, PADDING_ID, build_vocabulary, encode, save_vocabulary, words
 
 
 class ReviewCounts(params.Section):
@@ -68,7 +68,7 @@ def main():
         summary[name] = {
             "reviews": len(rows),
             "positive_share": float(rows["label"].mean()),
-            "truncated_share": float(np.mean([len(tokenize(text)) > config.maxlen for text in rows["text"]])),
+            "truncated_share": float(np.mean(words(rows["text"].tolist()).row_lengths().numpy() > config.maxlen)),
             "oov_share": float((sequences == OOV_ID).sum() / max(words.sum(), 1)),
         }
     save_arrays(SPLIT, train=kept, validation=held)
