@@ -64,12 +64,12 @@ def main():
     for name, rows in {"train": train.iloc[kept], "validation": train.iloc[held], "test": test}.items():
         sequences = encode(rows["text"], word_index, config.maxlen, config.truncating)
         save_arrays(SEQUENCES / f"{name}.npz", x=sequences, y=rows["label"].to_numpy().astype(np.uint8))
-        words = sequences != PADDING_ID
+        filled = sequences != PADDING_ID
         summary[name] = {
             "reviews": len(rows),
             "positive_share": float(rows["label"].mean()),
             "truncated_share": float(np.mean(words(rows["text"].tolist()).row_lengths().numpy() > config.maxlen)),
-            "oov_share": float((sequences == OOV_ID).sum() / max(words.sum(), 1)),
+            "oov_share": float((sequences == OOV_ID).sum() / max(filled.sum(), 1)),
         }
     save_arrays(SPLIT, train=kept, validation=held)
     save_vocabulary(VOCABULARY, word_index, config.maxlen, config.truncating)
