@@ -6,9 +6,9 @@ Three scratch repositories, all git+DVC repositories made of this checkout's tra
   what a first run does, of one stage on inputs it puts in place, of a download.
 - `trained_repo`: every stage of dvc.yaml already run once, at tiny_pipeline_params(), on a mirror with all
   three synthetic datasets (`trained_repo.mirror`), the results committed as HEAD ("tiny run"), so that
-  `git status` and `dvc status` are clean. The pipeline runs once per test run, in the background while the
-  other tests run (SharedRuns, shared by every pytest-xdist worker); each test gets its own `cp -a` copy
-  (tmp_path/"trained"), which it may change freely. Use it for any test that needs trained models, metrics,
+  `git status` and `dvc status` are clean. The pipeline runs once per test run, by the first pytest-xdist
+  worker that needs it (shared_run); each test gets its own `cp -a` copy (tmp_path/"trained"), which it may
+  change freely. Use it for any test that needs trained models, metrics,
   plots or a committed run: it costs a copy of a few megabytes instead of a pipeline run of minutes.
   `tiny_pipeline.ran` is the set of stages that run ran from nothing; `trained_repo.repro("--dry", "-f", target)`
   is the set `dvc repro target` would run from nothing. A stage added to dvc.yaml runs in that first run by
@@ -22,13 +22,14 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import traceback
 from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
+from filelock import FileLock
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -62,6 +63,15 @@ def write_manifest(directory):
         if path.name != "SHA256SUMS"
     ]
     (directory / "SHA256SUMS").write_text("\n".join(lines) + "\n")
+
+
+def picture(path):
+    """The pixels (height, width, RGB) of a PNG file, which must decode and show more than a blank page."""
+    with Image.open(path) as image:
+        assert image.format == "PNG", path
+        pixels = np.asarray(image.convert("RGB"))
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 16, f"{path}: a blank picture"
+    return pixels
 
 
 @pytest.fixture(autouse=True)
@@ -124,6 +134,16 @@ class Repo:
         """Run `dvc repro` and return the names of the stages that actually ran."""
         return set(re.findall(r"Running stage '([^']+)'", self.dvc("repro", *targets)))
 
+    def reruns(self, changes, *targets):
+        """The stages `dvc repro TARGETS` would run after the params `changes` ({"a.b.c": value}), and those
+        downstream of them, from a dry run; params.yaml is restored afterwards."""
+        original = (self.path / "params.yaml").read_text()
+        self.set_params(changes)
+        try:
+            return self.repro("--dry", "--force-downstream", *targets)
+        finally:
+            (self.path / "params.yaml").write_text(original)
+
     def stale(self):
         """The stages `dvc status` reports as changed."""
         result = subprocess.run(
@@ -138,13 +158,6 @@ class Repo:
     def metrics_bytes(self):
         """{path: bytes} of every metrics file, to compare runs byte for byte."""
         return {str(p.relative_to(self.path)): p.read_bytes() for p in sorted((self.path / "metrics").rglob("*.json"))}
-
-    def assert_deterministic(self, *stages):
-        """Force-run `stages` again (not their inputs) and check every metrics file is byte-identical."""
-        before = self.metrics_bytes()
-        assert before
-        assert self.repro("-f", "-s", *stages) == set(stages)
-        assert self.metrics_bytes() == before
 
     def train_mirrored(self, project, *arguments):
         """Run `python -m stages.<project>.train ARGUMENTS` under train.strategy=mirrored on two logical CPUs; return its log."""
@@ -240,84 +253,27 @@ def build_tiny_experiment(root):
              "curves_autoencoder")
 
 
-# The scratch runs that a test run makes once, whichever pytest-xdist worker needs them: fixture name -> builder,
-# built in this order.
-SHARED_RUNS = {"tiny_pipeline": build_tiny_pipeline, "tiny_experiment": build_tiny_experiment}
-BUILD_TIMEOUT = 1800  # seconds a test waits for a shared run
-# The workers' niceness while the builder runs at the normal priority: every test that needs a shared run waits
-# for it, so it gets a core of its own rather than a third of two.
-WORKER_NICENESS = 10
-
-
-def build_shared_runs(folder, *names):
-    """Build each named run in folder/NAME, then mark it: folder/NAME/"built", or folder/NAME/"failed" holding the
-    error (and stop)."""
-    for name in names:
-        root = Path(folder) / name
-        root.mkdir()
-        try:
-            SHARED_RUNS[name](root)
-        except BaseException:
-            (root / "failed.tmp").write_text(traceback.format_exc())
-            (root / "failed.tmp").rename(root / "failed")
-            raise
-        (root / "built").touch()
-
-
-class SharedRuns:
-    """The shared runs of one test run, built in the background by a process of its own, so that it sees neither
-    the tests' monkeypatched environment nor their working directory; the first worker to get here starts it."""
-
-    def __init__(self, folder, names):
-        self.folder, self.process = folder, None
-        try:
-            (folder / "builder").mkdir()
-        except FileExistsError:
-            return  # another worker started it
-        self.log = open(folder / "builder/output.log", "w")
-        path = os.pathsep.join(filter(None, [str(ROOT / "tests"), str(ROOT), os.environ.get("PYTHONPATH")]))
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "import sys, conftest; conftest.build_shared_runs(*sys.argv[1:])", str(folder),
-             *names],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": path}, stdout=self.log, stderr=subprocess.STDOUT,
-        )
-
-    def wait(self, name):
-        """The built run's folder; fails the test with the builder's error if it failed."""
-        root = self.folder / name
-        deadline = time.monotonic() + BUILD_TIMEOUT
-        while not (root / "built").exists():
-            if (root / "failed").exists():
-                pytest.fail(f"the shared scratch run {name} failed:\n{(root / 'failed').read_text()}", pytrace=False)
-            if self.process and self.process.poll() is not None and not (root / "built").exists():
-                pytest.fail(f"the builder of the shared scratch runs stopped (exit {self.process.returncode}) before"
-                            f" {name}; its output: {self.log.name}", pytrace=False)
-            if time.monotonic() > deadline:
-                pytest.fail(f"the shared scratch run {name} was not built in {BUILD_TIMEOUT} s: {root}", pytrace=False)
-            time.sleep(0.5)
-        return root
-
-    def close(self):
-        # Another worker may still be waiting for a run: let the builder finish.
-        if self.process:
-            self.process.wait()
-            self.log.close()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def shared_runs(request, tmp_path_factory):
-    """The shared runs this test run's tests need, started as the session starts, in the folder every
-    pytest-xdist worker of the run shares (the parent of a worker's own base temporary folder)."""
+def shared_run(tmp_path_factory, worker_id, name, build):
+    """The folder of a scratch run made once per test run, as pytest-xdist's documentation shows ("Making
+    session-scoped fixtures execute only once"): the first worker to need it builds it in the folder every worker
+    shares, under a file lock; the others wait for the lock and find it built."""
     base = tmp_path_factory.getbasetemp()
-    folder = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    fixtures = {name for item in request.session.items for name in item.fixturenames}
-    names = [name for name in SHARED_RUNS if name in fixtures]
-    runs = SharedRuns(folder, names) if names else None
-    if names:
-        os.nice(WORKER_NICENESS)
-    yield runs
-    if runs:
-        runs.close()
+    root = (base if worker_id == "master" else base.parent) / name
+    with FileLock(f"{root}.lock"):
+        failed = root.with_name(f"{name}.failed")
+        if failed.exists():
+            pytest.fail(f"the shared scratch run {name} failed:\n{failed.read_text()}", pytrace=False)
+        if not root.exists():
+            building = root.with_name(f"{name}.building")
+            shutil.rmtree(building, ignore_errors=True)
+            building.mkdir()
+            try:
+                build(building)
+            except BaseException:
+                failed.write_text(traceback.format_exc())
+                raise
+            building.rename(root)
+    return root
 
 
 def copy_run(root, destination):
@@ -340,9 +296,9 @@ class TinyPipeline:
         return copy_run(self.root, destination)
 
 
-@pytest.fixture
-def tiny_pipeline(shared_runs):
-    return TinyPipeline(shared_runs.wait("tiny_pipeline"))
+@pytest.fixture(scope="session")
+def tiny_pipeline(tmp_path_factory, worker_id):
+    return TinyPipeline(shared_run(tmp_path_factory, worker_id, "tiny_pipeline", build_tiny_pipeline))
 
 
 @pytest.fixture
@@ -350,33 +306,12 @@ def trained_repo(tiny_pipeline, tmp_path):
     return tiny_pipeline.copy(tmp_path / "trained")
 
 
+@pytest.fixture(scope="session")
+def tiny_experiment_run(tmp_path_factory, worker_id):
+    return shared_run(tmp_path_factory, worker_id, "tiny_experiment", build_tiny_experiment)
+
+
 @pytest.fixture
-def tiny_experiment(shared_runs, tmp_path):
+def tiny_experiment(tiny_experiment_run, tmp_path):
     """A private copy of the shared tiny autoencoder run with its `more-epochs` experiment."""
-    return copy_run(shared_runs.wait("tiny_experiment"), tmp_path / "tiny_experiment")
-
-
-# A test that needs a shared run goes last, so that the workers run the other tests while it is built; the
-# longest of them (those that re-run stages) go first among them, so that no worker is left with one at the end.
-LONGEST_FIRST = ("test_pipeline_autoencoder", "test_readme_commands", "test_pipeline_sentiment", "test_isolation",
-                 "test_pipeline_denoiser", "test_pipeline_text", "test_seeds")
-
-
-def shared_run_order(item):
-    """0 for a test that needs no shared run, else its place among those that do."""
-    if not set(getattr(item, "fixturenames", ())) & set(SHARED_RUNS):
-        return 0
-    name = item.module.__name__
-    return 1 + (LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST))
-
-
-# tryfirst: pytest-xdist reads the marks in its own hook of the same name.
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """Order the tests as above. Under `--dist loadgroup` (pytest.ini) each file's tests that need no shared run
-    go to one worker together, so that its module fixtures are made once; a test that needs one goes alone, to
-    whichever worker is free."""
-    items.sort(key=shared_run_order)
-    for item in items:
-        if not shared_run_order(item):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    return copy_run(tiny_experiment_run, tmp_path / "tiny_experiment")

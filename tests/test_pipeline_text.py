@@ -1,4 +1,5 @@
-"""End to end: the text stages under `dvc repro` on a tiny synthetic corpus, and what a temperature change re-runs."""
+"""End to end: the text stages under `dvc repro` on a tiny synthetic corpus, what they write, what a temperature or
+baseline change re-runs, and training under `MirroredStrategy`."""
 import json
 import math
 
@@ -6,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import picture
 from stages.text import corpus as text_corpus
 
 TINY = {
@@ -50,7 +52,7 @@ def synthetic_book(sentences=150, seed=0):
     return "\r\n\r\n\r\n".join(paragraphs) + "\r\n"
 
 
-def test_text_pipeline_runs_caches_and_reruns_only_generation_on_new_temperatures(tiny_pipeline, trained_repo):
+def test_text_stages_write_their_results_and_rerun_only_generation_on_new_temperatures(tiny_pipeline, trained_repo):
     repo = trained_repo
     # The session's first run ran these stages from nothing; they are exactly what the targets need.
     assert TEXT_STAGES <= tiny_pipeline.ran
@@ -89,23 +91,16 @@ def test_text_pipeline_runs_caches_and_reruns_only_generation_on_new_temperature
         assert written.startswith("The little prince~") and len(written) == len("The little prince~") + 40 + 1
     table = pd.read_csv(repo.path / "plots/text/temperature_metrics.csv")
     assert table["temperature"].tolist() == [0.5, 1.5]
-    assert (repo.path / "plots/text/temperature_metrics.png").stat().st_size > 1000
+    # Two panels: the sample's ratios and its log-likelihood, by temperature.
+    assert picture(repo.path / "plots/text/temperature_metrics.png").shape == (360, 2 * 500, 3)
     assert "## Temperature 1.5" in (repo.path / "plots/text/samples.md").read_text(encoding="utf-8")
 
-    assert repo.repro("evaluate_text", "generate_text_summary") == set()
-
+    targets = ("evaluate_text", "generate_text_summary")
     # A new temperature runs its own stage and the summary; training and the kept temperature stay cached.
-    repo.set_params({"text.generate.temperatures": [0.5, 2.0]})
-    assert repo.repro("evaluate_text", "generate_text_summary") == {"generate_text@2.0", "generate_text_summary"}
-    assert pd.read_csv(repo.path / "plots/text/temperature_metrics.csv")["temperature"].tolist() == [0.5, 2.0]
-
-    # A new baseline grid re-runs the baseline (and the evaluation, if its choice changed), never training.
-    repo.set_params({"text.baseline.discounts": [0.5, 0.9]})
-    assert "baseline_text" in repo.repro("evaluate_text", "generate_text_summary") <= {"baseline_text", "evaluate_text"}
-
-    repo.assert_deterministic(
-        "train_text", "baseline_text", "evaluate_text", "generate_text@0.5", "generate_text@2.0", "generate_text_summary"
-    )
+    assert repo.reruns({"text.generate.temperatures": [0.5, 2.0]}, *targets) == {"generate_text@2.0",
+                                                                                 "generate_text_summary"}
+    # A new baseline grid re-runs the baseline and what reads its choice, never training.
+    assert repo.reruns({"text.baseline.discounts": [0.5, 0.9]}, *targets) == {"baseline_text", "evaluate_text"}
 
     model = repo.path / "data/models/text.keras"
     model.unlink()
