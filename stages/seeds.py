@@ -27,8 +27,9 @@ def runs_of_head(rows):
     if head is None:
         raise StageError("dvc exp show: no baseline commit (commit the pipeline's results first)")
     # A queued or running experiment shows the baseline's metrics, or a mix: only finished ones count.
-    return [(head["rev"], head)] + [(row["Experiment"], row) for row in rows if row["typ"] != "baseline"
-                                    and (row["Experiment"] or "").startswith("seed-") and row["State"] == "Success"]
+    return [(head["rev"], head)] + sorted((row["Experiment"], row) for row in rows if row["typ"] != "baseline"
+                                          and (row["Experiment"] or "").startswith("seed-")
+                                          and row["State"] == "Success")
 
 
 def summarise(runs):
