@@ -27,16 +27,16 @@ def runs_of_head(rows):
     if head is None:
         raise StageError("dvc exp show: no baseline commit (commit the pipeline's results first)")
     # A queued or running experiment shows the baseline's metrics, or a mix: only finished ones count.
-    return [(head["rev"], head)] + sorted((row["Experiment"], row) for row in rows if row["typ"] != "baseline"
-                                          and (row["Experiment"] or "").startswith("seed-")
-                                          and row["State"] == "Success")
+    seeds = [row for row in rows if row["typ"] != "baseline" and (row["Experiment"] or "").startswith("seed-")
+             and row["State"] == "Success"]
+    return [(head["rev"], head)] + [(row["Experiment"], row) for row in sorted(seeds, key=lambda row: row["Experiment"])]
 
 
 def summarise(runs):
     """metrics/seeds.json's content, {"runs": names, "metrics": {headline metric: mean, std, min, max and the values
     by run}}, and its Markdown table: each headline over the baseline run and the experiments whose training
     seed for it (`headline.seed`) differs from the baseline's."""
-    (head, baseline), experiments = runs[0], runs[1:]
+    head, baseline = runs[0]
     metrics = {}
     for key, value in baseline.items():
         if ":" in key:
