@@ -137,21 +137,6 @@ def test_experiments_run_on_two_clones_are_compared_and_applied_on_a_third(team,
     assert third.repro() == set()
 
 
-def test_queued_experiments_run_in_two_parallel_workers(team, tmp_path):
-    machine = team.clone(tmp_path / "machine")
-    machine.dvc("pull")
-    machine.dvc("exp", "run", "--queue", "-S", "autoencoder.train.learning_rate=0.003,0.03")
-
-    machine.dvc("exp", "run", "--run-all", "--jobs", "2", timeout=600)
-
-    status = machine.dvc("queue", "status")
-    assert status.count("Success") == 2, status
-    shown = shown_experiments(machine)
-    assert sorted(rate for rate, _ in shown.values()) == [0.003, 0.03]
-    for _, scores in shown.values():
-        assert 0 < scores["test_loss"] < 0.7
-
-
 def test_a_registered_model_version_downloads_with_dvc_artifacts_get_and_predicts(team, tmp_path):
     origin = team.origin
     empty = tmp_path / "empty"

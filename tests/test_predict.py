@@ -33,11 +33,11 @@ from conftest import ROOT
 DIGIT_COMMANDS = [["stages.autoencoder.predict", "--latent-size", "8"], ["stages.denoiser.predict"]]
 
 
-def command(module, *arguments, cwd, stdin=None):
-    """Run `python -m module arguments` in `cwd` (arguments may be bytes)."""
+def command(module, *arguments, cwd):
+    """Run `python -m module arguments` in `cwd`."""
     environment = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
     return subprocess.run(
-        [sys.executable, "-m", module, *arguments], cwd=cwd, env=environment, capture_output=True, input=stdin
+        [sys.executable, "-m", module, *arguments], cwd=cwd, env=environment, capture_output=True
     )
 
 
@@ -197,8 +197,10 @@ def test_sentiment_predict_reads_reviews_from_stdin(tmp_path, monkeypatch, capsy
     assert [line.split(":")[0] for line in lines] == ["line 1", "line 3"] and "label=" in lines[0]
 
 
-def test_sentiment_predict_rejects_bad_stdin_in_one_line(tmp_path):
-    result = command("stages.sentiment.predict", "-", cwd=tmp_path, stdin=b"a fine film\nun caf\xe9\n")
-    assert_one_line_error(result, "stdin: line 2: byte 0xe9 at offset 18 is not UTF-8")
-    result = command("stages.sentiment.predict", "--file", "-", cwd=tmp_path, stdin=b"\n \n")
-    assert_one_line_error(result, "stdin: empty")
+def test_sentiment_predict_rejects_bad_stdin_in_one_line(tmp_path, monkeypatch):
+    for stdin, arguments, message in [
+        (b"a fine film\nun caf\xe9\n", ["-"], "stdin: line 2: byte 0xe9 at offset 18 is not UTF-8"),
+        (b"\n \n", ["--file", "-"], "stdin: empty"),
+    ]:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+        assert message in error_of("stages.sentiment.predict", tmp_path, monkeypatch, *arguments)

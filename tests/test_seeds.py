@@ -1,4 +1,5 @@
-"""The seed spread: queued seed experiments on a tiny autoencoder run, summarised by stages.seeds."""
+"""The seed spread: queued seed experiments on a tiny autoencoder run, run by two parallel queue workers as
+docs/collaboration.md shows, summarised by stages.seeds."""
 import json
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from stages.cli import StageError
 HEADLINE = "metrics/autoencoder/latent_16.json:test_loss"
 
 
-def test_seed_experiments_are_summarised_with_their_spread(tiny_experiment):
+def test_queued_seed_experiments_run_in_two_workers_and_are_summarised_with_their_spread(tiny_experiment):
     repo = tiny_experiment
     # Back to the committed run, which the workspace left for its `more-epochs` experiment (not a seed run).
     repo.git("checkout", "params.yaml", "dvc.lock", "metrics", "plots")
@@ -20,7 +21,9 @@ def test_seed_experiments_are_summarised_with_their_spread(tiny_experiment):
     for seed in (1, 2):
         repo.dvc("exp", "run", "--queue", "-n", f"seed-{seed}", "-S", f"autoencoder.train.seed={seed}",
                  "evaluate_autoencoder")
-    repo.dvc("exp", "run", "--run-all")
+    repo.dvc("exp", "run", "--run-all", "--jobs", "2", timeout=600)
+    status = repo.dvc("queue", "status")
+    assert status.count("Success") == 2, status
 
     summary = subprocess.run(
         [sys.executable, "-m", "stages.seeds"], cwd=repo.path, env=repo.env, capture_output=True, text=True
