@@ -33,10 +33,16 @@ class Headline:
         """How far `value` is ahead of `baseline`, in the headline's unit (negative: behind it)."""
         return self.scale * (value - baseline if self.higher_is_better else baseline - value)
 
-    @property
-    def value_digits(self):
-        """Digits of the metric itself: a scaled unit (points of accuracy) shows two more."""
-        return self.digits if self.scale == 1 else self.digits + 2
+    def show(self, value):
+        """The metric's value at its digits: a scaled unit (points of accuracy) shows two more."""
+        return f"{value:.{self.digits if self.scale == 1 else self.digits + 2}f}"
+
+    def show_spread(self, stats):
+        """"mean ± std" of seed statistics (spread())."""
+        return f"{self.show(stats['mean'])} ± {self.show(stats['std'])}"
+
+    def show_range(self, stats):
+        return f"{self.show(stats['min'])}–{self.show(stats['max'])}"
 
     def lead_words(self, lead, baseline_name, spread=None):
         """"the denoiser is 3.31 dB ahead of the median filter", with ± spread when given; the baseline's name
@@ -51,10 +57,15 @@ class Headline:
         return self.lead_target is None or self.lead(value, baseline) >= self.lead_target
 
 
+def is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def lookup(metrics, reference):
+    """The number at FILE:KEY in `metrics` ({file: {key: value}}), or None."""
     path, key = reference.split(":", 1)
     value = metrics.get(path, {}).get(key)
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return value if is_number(value) else None
 
 
 def autoencoder(size):
@@ -114,10 +125,10 @@ PROJECT_PATHS = {
 TUNING = ("plots/denoiser/filters.csv", "plots/text/baseline_grid.csv", "plots/sentiment/baseline_grid.csv")
 
 
-def tuning(root=Path(".")):
-    """{path: rows} of the TUNING files that exist under `root`."""
+def plot_data(paths, root=Path(".")):
+    """{path: rows} of the plot data files among `paths` that exist under `root`."""
     found = {}
-    for path in TUNING:
+    for path in paths:
         if (root / path).exists():
             with open(root / path, encoding="utf-8", newline="") as handle:
                 found[path] = list(csv.DictReader(handle))
@@ -125,7 +136,7 @@ def tuning(root=Path(".")):
 
 
 def baseline_name(headline, tables):
-    """The baseline, with the setting it was tuned to as `tables` (tuning()) have it."""
+    """The baseline, with the setting it was tuned to as `tables` (plot_data(TUNING)) have it."""
     if headline.project == "MNIST autoencoder":
         return f"PCA with {AUTOENCODER.match(headline.metric.split(':')[0])[1]} components"
     try:

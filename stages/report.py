@@ -1,9 +1,9 @@
 """Offline report: what each project achieved, then one section per project, as report/index.html and report.md.
 
 With --revs it compares git revisions or DVC experiments instead of showing the workspace: metrics side
-by side with their difference, and each plot's series overlaid per revision. Plots come from
-`dvc plots show/diff --json`; their Vega-Lite specs are rendered to static SVG by vl-convert, so the
-page needs no network.
+by side with their difference (`dvc metrics diff`), the params that differ (dvc.api.params_show), and each
+plot's series overlaid per revision. Plots come from `dvc plots show/diff --json`; their Vega-Lite specs
+are rendered to static SVG by vl-convert, so the page needs no network.
 """
 import argparse
 import html
@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import dvc.api
+import pandas as pd
 import yaml
 
 from stages.cli import StageError, run
-from stages.headlines import PROJECT_PATHS, baseline_name, headlines, lookup, spread, tuning
+from stages.headlines import PROJECT_PATHS, TUNING, baseline_name, headlines, is_number, lookup, plot_data, spread
 from stages.outputs import atomic_path, write_text
 from stages.paths import RAW, source_record
 
@@ -84,37 +86,28 @@ def compared_results(revisions, scratch):
     for other in others:
         for path, changes in dvc_json("metrics", "diff", "--all", first, other).items():
             # A file or key that one revision lacks (a latent size only an experiment trained) stays absent there.
-            for key in sorted(changes):
+            for key, change in sorted(changes.items()):
                 for revision, side in ((first, "old"), (other, "new")):
-                    if changes[key].get(side) is not None:
-                        metrics[revision].setdefault(path, {})[key] = changes[key][side]
+                    if change.get(side) is not None:
+                        metrics[revision].setdefault(path, {})[key] = change[side]
     return Results(revisions, metrics, dvc_json("plots", "diff", "-o", scratch, *revisions)["data"])
 
 
 def changed_params(revisions):
-    """{param: {revision: value}} for each param that differs between the first revision and another."""
-    first, *others = revisions
-    changed = {}
-    for other in others:
-        for changes in dvc_json("params", "diff", first, other).values():
-            for key, change in changes.items():
-                changed.setdefault(key, {}).update({first: change["old"], other: change["new"]})
-    for values in changed.values():
-        for revision in revisions:
-            values.setdefault(revision, values[first])
-    return changed
+    """The params whose values differ between the revisions: a row of texts per dotted param, a column per revision
+    (— where a revision lacks the param)."""
+    params = {revision: pd.json_normalize(dvc.api.params_show(rev=revision)).iloc[0] for revision in revisions}
+    values = pd.DataFrame(params).fillna("—").astype(str)
+    return values[values.nunique(axis=1) > 1]
 
 
 def plot_files(pipeline):
-    """{plot title: the data files it draws}, from the top-level `plots` of dvc.yaml."""
+    """{plot title: the data files it draws}, from the top-level `plots` of dvc.yaml: those its `y` names, or the
+    title itself where it is a file (an image, or a file's columns)."""
     files = {}
     for entry in pipeline.get("plots", []):
-        if isinstance(entry, str):
-            files[entry] = [entry]
-            continue
-        [(title, spec)] = entry.items()
-        axes = [(spec or {}).get("y"), (spec or {}).get("x")]
-        files[title] = [path for axis in axes if isinstance(axis, dict) for path in axis] or [title]
+        [(title, spec)] = entry.items() if isinstance(entry, dict) else [(entry, None)]
+        files[title] = list(spec["y"]) if isinstance((spec or {}).get("y"), dict) else [title]
     return files
 
 
@@ -166,14 +159,13 @@ def side_by_side(revisions, values):
     row = {revision: values.get(revision) for revision in revisions}
     for other in others:
         old, new = values.get(first), values.get(other)
-        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (old, new))
-        row[f"{other} − {first}"] = new - old if numbers else None
+        row[f"{other} − {first}"] = new - old if is_number(old) and is_number(new) else None
     return row
 
 
 def details():
     """What the workspace summary reads besides the metrics: metrics/seeds.json and the baselines' tuning."""
-    return tuning() | ({str(SEEDS): json.loads(SEEDS.read_text(encoding="utf-8"))} if SEEDS.exists() else {})
+    return plot_data(TUNING) | ({str(SEEDS): json.loads(SEEDS.read_text(encoding="utf-8"))} if SEEDS.exists() else {})
 
 
 def summary(results, found):
@@ -192,16 +184,13 @@ def summary(results, found):
     metrics = results.metrics["workspace"]
     seeds = found.get(str(SEEDS))
     for headline in shown.values():
-        value = headline.value(metrics)
-        baseline = lookup(metrics, headline.baseline)
-        stats = spread(headline, value, seeds)
-        name = baseline_name(headline, found)
+        value, baseline = headline.value(metrics), lookup(metrics, headline.baseline)
+        stats, name = spread(headline, value, seeds), baseline_name(headline, found)
         rows.append({
             "headline": headline.label, "value": value, "baseline": name, "baseline value": baseline,
             "who is ahead": None if baseline is None else headline.lead_words(headline.lead(value, baseline), name),
             "spread over seeds": None if stats is None else
-            f"{stats['mean']:.{headline.value_digits}f} ± {stats['std']:.{headline.value_digits}f} "
-            f"({len(seeds['runs'])} seeds, {stats['min']:.{headline.value_digits}f}–{stats['max']:.{headline.value_digits}f})",
+            f"{headline.show_spread(stats)} ({len(seeds['runs'])} seeds, {headline.show_range(stats)})",
         })
     return [
         ("h2", "Summary"), ("table", "summary", rows),
@@ -216,7 +205,7 @@ def owner(path):
                  if any(path == prefix or path.startswith(prefix + "/") for prefix in prefixes)), OTHER)
 
 
-def text_samples(results):
+def text_samples():
     """The generated samples as readable text, by temperature, each with its own metrics."""
     blocks = []
     for path in sorted(SAMPLES.glob("temperature_*.txt"), key=lambda p: float(p.stem.removeprefix("temperature_"))):
@@ -258,7 +247,7 @@ def sections(results, figures, pipeline):
             metric_files_of[owner(path)].add(path)
     blocks = []
     for title in titles:
-        samples = text_samples(results) if title == owner(str(SAMPLES)) and not results.comparing else []
+        samples = text_samples() if title == owner(str(SAMPLES)) and not results.comparing else []
         blocks += section(title, results, samples, figures_of[title], metric_files_of[title])
     return blocks
 
@@ -286,8 +275,8 @@ def with_commit(revision):
 def header(results):
     built = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     if results.comparing:
-        changed = changed_params(results.revisions)
-        params = [f"{key}: " + ", ".join(f"{values[r]} at {r}" for r in results.revisions) for key, values in changed.items()]
+        params = [f"{key}: " + ", ".join(f"{value} at {revision}" for revision, value in values.items())
+                  for key, values in changed_params(results.revisions).iterrows()]
         return [
             ("p", f"Compares {', '.join(map(with_commit, results.revisions))}; built {built}."),
             ("p", "Params that differ:" if params else "No params differ."), ("list", params),
@@ -323,26 +312,20 @@ def build(output, revisions):
     print(f"{output}/index.html: {', '.join(results.revisions)}; {len(figures)} plots")
 
 
+def cell_text(value):
+    """A table cell's text: — for a missing value, 4 significant digits for a float."""
+    return "—" if value is None else f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
 def cell(value):
-    if value is None:
-        return "<td>—</td>"
-    if isinstance(value, float):
-        return f'<td class="number">{value:.4g}</td>'
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f'<td class="number">{value}</td>'
-    return f"<td>{html.escape(str(value))}</td>"
+    text = cell_text(value)
+    return f'<td class="number">{text}</td>' if is_number(value) else f"<td>{html.escape(text)}</td>"
 
 
 def markdown_table(header, rows):
     """A Markdown table of `header` and `rows` (lists of cell texts), ending in a newline."""
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows]) + "\n"
-
-
-def markdown_cell(value):
-    if value is None:
-        return "—"
-    return f"{value:.4g}" if isinstance(value, float) else str(value).replace("|", "\\|")
 
 
 def to_html(blocks):
@@ -389,7 +372,7 @@ def to_markdown(blocks):
             case "details", [title, text]:
                 lines.append(f"<details><summary>{title}</summary>\n\n```yaml\n{text.rstrip()}\n```\n\n</details>\n")
             case "table", [_, rows]:
-                lines.append(markdown_table(list(rows[0]), [[markdown_cell(v) for v in row.values()] for row in rows]))
+                lines.append(markdown_table(list(rows[0]), [[cell_text(v).replace("|", "\\|") for v in row.values()] for row in rows]))
             case "figures", [figures]:
                 lines.extend(f"![{f.caption}](plots/{f.file})\n" for f in figures)
     return "\n".join(lines)

@@ -12,7 +12,7 @@ import statistics
 import dvc.api
 
 from stages.cli import StageError, run
-from stages.headlines import headlines
+from stages.headlines import headlines, is_number
 from stages.outputs import write_json
 from stages.paths import METRICS
 from stages.report import markdown_table
@@ -48,7 +48,7 @@ def summarise(runs):
                   if name == head or row.get(headline.seed) != baseline.get(headline.seed)}
         if len(values) < 2:
             continue
-        missing = [name for name, number in values.items() if not isinstance(number, (int, float))]
+        missing = [name for name, number in values.items() if not is_number(number)]
         if missing:
             raise StageError(f"{headline.metric}: no number in runs {missing}")
         numbers = list(values.values())

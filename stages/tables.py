@@ -8,19 +8,19 @@ the metrics say. To show a new metric, add a row to a table function below or a 
 TABLES, then put its markers where it belongs and run the command.
 """
 import argparse
-import csv
 import json
 import math
 import re
 from pathlib import Path
 
 from stages.cli import StageError, run
-from stages.headlines import SENTIMENT, TEXT, TUNING, baseline_name, headlines, lookup, spread, tuning
+from stages.headlines import AUTOENCODER, SENTIMENT, TEXT, TUNING, baseline_name, headlines, lookup, plot_data, spread
 from stages.outputs import write_text
 from stages.report import Results, markdown_table, summary, to_markdown
 
 DOCUMENTS = ("README.md", "RESULTS.md", "docs")
 METRICS = Path("metrics")
+SEEDS = "metrics/seeds.json"
 # The committed plot data the tables show besides metrics/ (and the baselines' tuning, stages.headlines.TUNING).
 PLOT_DATA = ("plots/autoencoder/latent_comparison.csv", "plots/denoiser/inputs.csv", "plots/denoiser/robustness.csv",
              "plots/text/temperature_metrics.csv")
@@ -34,42 +34,35 @@ def load_metrics(root):
         path.relative_to(root).as_posix(): json.loads(path.read_text(encoding="utf-8"))
         for path in sorted((root / METRICS).rglob("*.json"))
     }
-    for path in PLOT_DATA:
-        with open(root / path, encoding="utf-8", newline="") as handle:
-            results[path] = list(csv.DictReader(handle))
-    return results | tuning(root)
+    return results | plot_data((*PLOT_DATA, *TUNING), root)
 
 
-def seed_stats(metrics, headline):
-    """The {mean, std, min, max, values} of a headline in metrics/seeds.json, or None where the seeds were not run
-    with this value's data and params."""
-    return spread(headline, headline.value(metrics), metrics.get("metrics/seeds.json"))
+def measured(metrics, headline):
+    """The headline's value, its baseline's, and its seed statistics (None where the seeds of metrics/seeds.json
+    were not run with this value's data and params)."""
+    value = headline.value(metrics)
+    return value, lookup(metrics, headline.baseline), spread(headline, value, metrics.get(SEEDS))
 
 
-def seed_count(metrics):
-    return len(metrics["metrics/seeds.json"]["runs"])
-
-
-def mean_std(stats, digits, value):
+def mean_std(headline, value, stats):
     if stats is None:
-        return f"{value:.{digits}f} (seed 42 only: no seed runs of this value)"
-    return f"{stats['mean']:.{digits}f} ± {stats['std']:.{digits}f}"
+        return f"{headline.show(value)} (seed 42 only: no seed runs of this value)"
+    return headline.show_spread(stats)
 
 
 def headline_rows(metrics):
     """README: each headline, mean ± std over the training seeds, its baseline, and who is ahead."""
     rows = []
     for headline in headlines(metrics):
-        stats, baseline, value = seed_stats(metrics, headline), lookup(metrics, headline.baseline), headline.value(metrics)
+        value, baseline, stats = measured(metrics, headline)
         name = baseline_name(headline, metrics)
-        digits = headline.value_digits
         lead = headline.lead(value if stats is None else stats["mean"], baseline)
         rows.append([
-            headline.label, mean_std(stats, digits, value), f"{name}: {baseline:.{digits}f}",
+            headline.label, mean_std(headline, value, stats), f"{name}: {headline.show(baseline)}",
             headline.lead_words(lead, name, None if stats is None else stats["std"]),
         ])
     return (
-        f"Mean ± std over {seed_count(metrics)} training seeds (the baselines do not depend on them).\n\n"
+        f"Mean ± std over {len(metrics[SEEDS]['runs'])} training seeds (the baselines do not depend on them).\n\n"
         + markdown_table(["headline", "result", "strongest baseline", "who is ahead (mean ± std)"], rows)
     )
 
@@ -92,17 +85,14 @@ def seeds(metrics):
     """RESULTS.md: every headline of `make seeds` with its spread, range and target."""
     rows = []
     for headline in headlines(metrics):
-        stats, baseline, value = seed_stats(metrics, headline), lookup(metrics, headline.baseline), headline.value(metrics)
-        digits = headline.value_digits
+        value, baseline, stats = measured(metrics, headline)
         if stats is None:
             meets = "at seed 42" if headline.meets(value, baseline) else "not at seed 42"
-            rows.append([headline.label, mean_std(None, digits, value), "", target(headline), meets if target(headline) else ""])
-            continue
-        rows.append([
-            headline.label, mean_std(stats, digits, value), f"{stats['min']:.{digits}f}–{stats['max']:.{digits}f}",
-            target(headline), met(headline, stats, baseline) if target(headline) else "",
-        ])
-    header = ["headline", f"mean ± std over {seed_count(metrics)} training seeds", "min–max", "target", "met"]
+        else:
+            meets = met(headline, stats, baseline)
+        rows.append([headline.label, mean_std(headline, value, stats), "" if stats is None else headline.show_range(stats),
+                     target(headline), meets if target(headline) else ""])
+    header = ["headline", f"mean ± std over {len(metrics[SEEDS]['runs'])} training seeds", "min–max", "target", "met"]
     return markdown_table(header, rows)
 
 
@@ -115,13 +105,11 @@ def autoencoder(metrics):
     the linear probe of each one's codes."""
     rows = []
     for headline in headlines(metrics):
-        if headline.project != "MNIST autoencoder":
-            continue
-        model = metrics[headline.metric.split(":")[0]]
-        pca = metrics[headline.baseline.split(":")[0]]
-        size = headline.label.split(",")[1].split(":")[0].strip()
-        rows.append([f"{size}: autoencoder", *image_scores(model), f"{model['probe_accuracy']:.4f}"])
-        rows.append([f"{size}: PCA", *image_scores(pca), f"{pca['probe_accuracy']:.4f}"])
+        if headline.project == "MNIST autoencoder":
+            model, pca = (reference.split(":")[0] for reference in (headline.metric, headline.baseline))
+            for codes, scores in (("autoencoder", metrics[model]), ("PCA", metrics[pca])):
+                rows.append([f"latent {AUTOENCODER.match(model)[1]}: {codes}", *image_scores(scores),
+                             f"{scores['probe_accuracy']:.4f}"])
     rows.append(["784: raw pixels", "", "", "", f"{metrics['metrics/autoencoder_baseline/pixels.json']['probe_accuracy']:.4f}"])
     header = ["latent size: codes", "test BCE (`test_loss`)", "test PSNR (dB)", "test SSIM", "linear probe accuracy"]
     return markdown_table(header, rows)
