@@ -1,14 +1,13 @@
 """End to end: the IMDB sentiment stages under `dvc repro` on a tiny synthetic mirror, what they write, what a param
 change re-runs, and training under `MirroredStrategy`."""
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from conftest import picture
+from test_predict import in_process
 
 POSITIVE = ["great", "wonderful", "superb", "moving", "brilliant", "charming"]
 NEGATIVE = ["awful", "boring", "dull", "terrible", "waste", "clumsy"]
@@ -43,7 +42,9 @@ def write_reviews(path, seed=0):
     pd.DataFrame(rows, columns=["split", "label", "text"]).to_csv(path, index=False, compression="gzip")
 
 
-def test_sentiment_stages_write_their_results_predict_and_rerun_what_a_param_changes(tiny_pipeline, trained_repo):
+def test_sentiment_stages_write_their_results_predict_and_rerun_what_a_param_changes(
+    tiny_pipeline, trained_repo, monkeypatch, capsys
+):
     repo = trained_repo
     # The session's first run ran these stages from nothing; they are exactly what the target needs.
     assert {"download@imdb", *SENTIMENT_STAGES} <= tiny_pipeline.ran
@@ -82,16 +83,12 @@ def test_sentiment_stages_write_their_results_predict_and_rerun_what_a_param_cha
     assert len(curve) >= 1
 
     # Predict with the trained model, one review and a file of them.
-    predict = [sys.executable, "-m", "stages.sentiment.predict"]
-    run = dict(cwd=repo.path, env=repo.env, capture_output=True, text=True)
-    result = subprocess.run([*predict, "A wonderful, superb and moving film."], **run)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("probability=") and result.stdout.split("label=")[1].strip() in {"positive", "negative"}
+    in_process("stages.sentiment.predict", repo.path, monkeypatch, "A wonderful, superb and moving film.")
+    output = capsys.readouterr().out
+    assert output.startswith("probability=") and output.split("label=")[1].strip() in {"positive", "negative"}
     (repo.path / "reviews.txt").write_text("Great film!\n\nAwful, boring, a waste.\n")
-    result = subprocess.run([*predict, "--file", "reviews.txt"], **run)
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert [line.split(":")[0] for line in lines] == ["line 1", "line 3"]
+    in_process("stages.sentiment.predict", repo.path, monkeypatch, "--file", "reviews.txt")
+    assert [line.split(":")[0] for line in capsys.readouterr().out.splitlines()] == ["line 1", "line 3"]
 
     targets = ("evaluate_sentiment", "baseline_sentiment")
     assert repo.reruns({"sentiment.evaluate.threshold": 0.6}, *targets) == {"evaluate_sentiment"}
