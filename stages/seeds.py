@@ -14,10 +14,7 @@ import dvc.api
 from stages.cli import StageError, run
 from stages.headlines import headlines, is_number
 from stages.outputs import write_json
-from stages.paths import METRICS
-from stages.report import markdown_table
-
-SUMMARY = METRICS / "seeds.json"
+from stages.report import SEEDS, markdown_table
 
 
 def runs_of_head(rows):
@@ -67,7 +64,7 @@ def main():
     parser.add_argument("--rev", default="HEAD", help="the baseline commit of the seed experiments (default HEAD)")
     summary, table = summarise(runs_of_head(dvc.api.exp_show(revs=parser.parse_args().rev)))
     print(table, end="")
-    write_json(SUMMARY, summary)
+    write_json(SEEDS, summary)
 
 
 if __name__ == "__main__":

@@ -16,11 +16,10 @@ from pathlib import Path
 from stages.cli import StageError, run
 from stages.headlines import AUTOENCODER, SENTIMENT, TEXT, TUNING, baseline_name, headlines, lookup, plot_data, spread
 from stages.outputs import write_text
-from stages.report import Results, markdown_table, summary, to_markdown
+from stages.report import SEEDS, Results, markdown_table, summary, to_markdown
 
 DOCUMENTS = ("README.md", "RESULTS.md", "docs")
 METRICS = Path("metrics")
-SEEDS = "metrics/seeds.json"
 # The committed plot data the tables show besides metrics/ (and the baselines' tuning, stages.headlines.TUNING).
 PLOT_DATA = ("plots/autoencoder/latent_comparison.csv", "plots/denoiser/inputs.csv", "plots/denoiser/robustness.csv",
              "plots/text/temperature_metrics.csv")
@@ -41,7 +40,7 @@ def measured(metrics, headline):
     """The headline's value, its baseline's, and its seed statistics (None where the seeds of metrics/seeds.json
     were not run with this value's data and params)."""
     value = headline.value(metrics)
-    return value, lookup(metrics, headline.baseline), spread(headline, value, metrics.get(SEEDS))
+    return value, lookup(metrics, headline.baseline), spread(headline, value, metrics.get(str(SEEDS)))
 
 
 def mean_std(headline, value, stats):
@@ -62,7 +61,7 @@ def headline_rows(metrics):
             headline.lead_words(lead, name, None if stats is None else stats["std"]),
         ])
     return (
-        f"Mean ± std over {len(metrics[SEEDS]['runs'])} training seeds (the baselines do not depend on them).\n\n"
+        f"Mean ± std over {len(metrics[str(SEEDS)]['runs'])} training seeds (the baselines do not depend on them).\n\n"
         + markdown_table(["headline", "result", "strongest baseline", "who is ahead (mean ± std)"], rows)
     )
 
@@ -92,7 +91,7 @@ def seeds(metrics):
             meets = met(headline, stats, baseline)
         rows.append([headline.label, mean_std(headline, value, stats), "" if stats is None else headline.show_range(stats),
                      target(headline), meets if target(headline) else ""])
-    header = ["headline", f"mean ± std over {len(metrics[SEEDS]['runs'])} training seeds", "min–max", "target", "met"]
+    header = ["headline", f"mean ± std over {len(metrics[str(SEEDS)]['runs'])} training seeds", "min–max", "target", "met"]
     return markdown_table(header, rows)
 
 
