@@ -247,11 +247,14 @@ def test_a_seed_spread_is_shown_only_beside_the_value_its_seeds_were_queued_from
 def test_revisions_with_other_latent_sizes_are_compared_row_by_row(tiny_experiment, tmp_path):
     repo = tiny_experiment
     repo.dvc("exp", "run", "--name", "latent-8", "-S", "autoencoder.latent_sizes=[8,16]", "evaluate_autoencoder")
-    # Latent 8 exists in the middle revision only, so a row list taken from the first or the last misses it.
-    build_report(repo.path, tmp_path / "report", "--revs", "HEAD", "latent-8", "more-epochs", env=repo.env)
-    summary = (tmp_path / "report/report.md").read_text().split("## Summary")[1].split("##")[0]
-    assert "| autoencoder, latent 8: test BCE |" in summary and "| autoencoder, latent 16: test BCE |" in summary
-    # The other revisions' cells are empty, not an error.
-    [row] = [line for line in summary.splitlines() if "latent 8" in line]
-    cells = [cell.strip() for cell in row.split("|")[2:5]]
-    assert cells[0] == cells[2] == "—" and any(char.isdigit() for char in cells[1]), row
+    # Latent 8 exists in the middle revision only, so a row list taken from the first or the last misses it; and in
+    # the first only, compared with a revision that lacks it.
+    for revisions, has_latent_8 in ((["HEAD", "latent-8", "more-epochs"], [False, True, False]),
+                                    (["latent-8", "HEAD"], [True, False])):
+        build_report(repo.path, tmp_path / "report", "--revs", *revisions, env=repo.env)
+        summary = (tmp_path / "report/report.md").read_text().split("## Summary")[1].split("##")[0]
+        assert "| autoencoder, latent 8: test BCE |" in summary and "| autoencoder, latent 16: test BCE |" in summary
+        # The other revisions' cells are empty, not an error.
+        [row] = [line for line in summary.splitlines() if "latent 8" in line]
+        cells = [cell.strip() for cell in row.split("|")[2 : 2 + len(revisions)]]
+        assert [cell != "—" and any(char.isdigit() for char in cell) for cell in cells] == has_latent_8, row
